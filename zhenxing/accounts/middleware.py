@@ -1,0 +1,102 @@
+"""Session rules (security.md A3, A5, A6) and the uniform answer to refused access (B4).
+
+- idle timeout (30 min; 15 min for the three administrators) and a 12-hour absolute limit;
+- privileged roles pass a TOTP second factor before any page;
+- privileged passwords older than 90 days must be changed first;
+- `NotInScope` becomes 404 and `PermissionDenied` 403, each with one audit row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from zhenxing.audit.events import AuditEventType, Outcome
+from zhenxing.audit.services import record
+from zhenxing.core.errors import NotInScope
+
+LOGIN_AT = "zhenxing_login_at"
+LAST_SEEN = "zhenxing_last_seen"
+# Pages a privileged user may reach before completing the second factor or a password change.
+_GATE_FREE = ("web:otp", "web:logout", "web:password_change", "web:set_language")
+
+
+def _gate_free_paths() -> set[str]:
+    return {reverse(name) for name in _GATE_FREE}
+
+
+class SessionPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = timezone.now()
+            login_at = request.session.get(LOGIN_AT)
+            last_seen = request.session.get(LAST_SEEN)
+            idle_limit = (
+                settings.ZHENXING_ADMIN_IDLE_TIMEOUT
+                if user.is_admin_role
+                else settings.ZHENXING_IDLE_TIMEOUT
+            )
+            expired = (
+                login_at is None
+                or now - datetime.fromisoformat(login_at) > settings.ZHENXING_SESSION_ABSOLUTE
+                or (last_seen and now - datetime.fromisoformat(last_seen) > idle_limit)
+            )
+            if expired:
+                record(AuditEventType.SESSION_EXPIRED, actor=user)
+                logout(request)
+                return redirect(f"{reverse(settings.LOGIN_URL)}?expired=1")
+            request.session[LAST_SEEN] = now.isoformat()
+            if request.path not in _gate_free_paths() and not request.path.startswith(
+                settings.STATIC_URL
+            ):
+                # django-otp's middleware attaches is_verified() to the user.
+                if user.is_privileged and not user.is_verified():  # type: ignore[attr-defined]
+                    return redirect("web:otp")
+                age = now - user.password_changed_at
+                if user.is_privileged and age > settings.ZHENXING_PASSWORD_MAX_AGE:
+                    return redirect("web:password_change")
+        return self.get_response(request)
+
+
+class AccessDeniedMiddleware:
+    """Answers refused access in one way everywhere, after any transaction has rolled back,
+    so the audit row of the refusal is kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotInScope):
+            record(
+                AuditEventType.SCOPE_DENIED,
+                actor=request.user,
+                object_type=exception.object_type,
+                object_id=exception.object_ref,
+                outcome=Outcome.DENIED,
+                detail={"path": request.path[:200]},
+            )
+            return render(request, "web/404.html", status=404)
+        if isinstance(exception, PermissionDenied):
+            record(
+                AuditEventType.PERMISSION_DENIED,
+                actor=request.user,
+                outcome=Outcome.DENIED,
+                detail={"path": request.path[:200]},
+            )
+            return render(request, "web/403.html", status=403)
+        return None

@@ -1,0 +1,41 @@
+"""The audit administrator's view of the trail and its verification."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from zhenxing.accounts.access import scoped
+from zhenxing.accounts.roles import Role
+from zhenxing.audit.events import AuditEventType, Outcome
+from zhenxing.audit.models import AuditEvent
+from zhenxing.audit.services import record, verify_chain
+
+
+@scoped(Role.AUDIT_ADMIN)
+def audit_list_view(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.order_by("-seq")
+    event = request.GET.get("event", "")
+    if event:
+        events = events.filter(event=event)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    problems = None
+    if request.method == "POST":
+        problems = verify_chain()
+        record(
+            AuditEventType.AUDIT_VERIFY,
+            actor=request.user,
+            outcome=Outcome.OK if not problems else Outcome.FAILED,
+            detail={"problems": len(problems)},
+        )
+    return render(
+        request,
+        "web/audit.html",
+        {
+            "page": page,
+            "event": event,
+            "event_types": [(e.value, e.label_zh) for e in AuditEventType],
+            "problems": problems,
+        },
+    )

@@ -1,0 +1,53 @@
+"""Run the web server and the background-job worker together; Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from waitress import serve
+
+from config.wsgi import application
+
+
+class Command(BaseCommand):
+    help = "启动网站与后台任务 / Serve the site and run the background-job worker"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--no-worker", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker = None
+        if not options["no_worker"]:
+            worker = subprocess.Popen([sys.executable, "-m", "zhenxing.cli", "db_worker"])
+
+        def stop(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(f"振兴 Zhenxing: {url}  (Ctrl-C 停止 / to stop)")
+        try:
+            serve(
+                application,
+                host=options["host"],
+                port=options["port"],
+                threads=options["threads"],
+                ident="zhenxing",
+            )
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+            self.stdout.write("已停止 / stopped")

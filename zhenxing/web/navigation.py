@@ -1,0 +1,36 @@
+"""The menu each role sees. One list, so the menu and the role guards cannot drift apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from zhenxing.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: StrOrPromise
+    url_name: str
+    icon: str
+    roles: frozenset[str]
+
+
+REGISTRY_ROLES = frozenset(
+    {Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER, Role.CADRE, Role.SUPERVISOR}
+)
+
+MENU: list[MenuItem] = [
+    MenuItem(_("Home"), "web:home", "house", frozenset(Role.values)),
+    MenuItem(_("Regions"), "web:regions", "diagram-3", REGISTRY_ROLES | {Role.SYSTEM_ADMIN}),
+    MenuItem(
+        _("Accounts"), "web:accounts", "people", frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
+    ),
+    MenuItem(_("Audit trail"), "web:audit", "journal-check", frozenset({Role.AUDIT_ADMIN})),
+]
+
+
+def menu_for(role: str) -> list[MenuItem]:
+    return [item for item in MENU if role in item.roles]
