@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "zhenxing.accounts",
     "zhenxing.audit",
     "zhenxing.jobs",
+    "zhenxing.households",
     "zhenxing.web",
     "zhenxing.demo",
 ]
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "zhenxing.web.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -23,6 +23,8 @@ class AuditEventType(enum.StrEnum):
     UNMASK = "pii.unmask"
     EXPORT = "export"
     IMPORT = "import"
+    REGISTRY_CREATE = "registry.create"
+    REGISTRY_EDIT = "registry.edit"
     APPROVAL = "approval"
     NOTICE_PUBLISH = "notice.publish"
     POSTING = "ledger.post"
@@ -56,6 +58,8 @@ _LABELS_ZH = {
     AuditEventType.UNMASK: "查看明文个人信息",
     AuditEventType.EXPORT: "导出",
     AuditEventType.IMPORT: "导入",
+    AuditEventType.REGISTRY_CREATE: "登记农户",
+    AuditEventType.REGISTRY_EDIT: "修改农户信息",
     AuditEventType.APPROVAL: "审批",
     AuditEventType.NOTICE_PUBLISH: "发布公示",
     AuditEventType.POSTING: "记账",
