@@ -18,7 +18,9 @@ class PersonalField:
     protection: str
 
 
-_REGISTRY = "登记期满后 30 年（扶贫档案保管期）/ 30 years after registration ends (poverty-relief archive term)"
+_REGISTRY = (
+    "登记期满后 30 年（扶贫档案保管期）/ 30 years after registration ends (archive term)"
+)
 _AUDIT = "至少 1 年，按审计要求延长 / at least 1 year, longer as audit requires"
 
 INVENTORY: dict[str, PersonalField] = {
