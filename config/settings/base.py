@@ -162,6 +162,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# The lock lasts 30 minutes from the lockout: attempts while locked must not restart the clock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "zhenxing.accounts.views.lockout_response"
 AXES_USERNAME_CALLABLE = "zhenxing.accounts.backends.axes_username"
 AXES_VERBOSE = False

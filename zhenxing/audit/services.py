@@ -23,6 +23,7 @@ from zhenxing.audit.events import AuditEventType, Outcome
 from zhenxing.audit.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
+REDACTED = "[已隐去 redacted]"
 
 # C2: personal data never enters an audit row. These catch ID numbers, mobiles and bank accounts.
 _PERSONAL_DATA = re.compile(r"(?<!\d)(\d{17}[\dXx]|1[3-9]\d{9}|\d{16,19})(?!\d)")
@@ -86,6 +87,9 @@ def record(
     detail = detail or {}
     actor_ok = actor is not None and getattr(actor, "is_authenticated", False)
     actor_username = actor.get_username() if actor_ok else username
+    if actor_ok and _PERSONAL_DATA.search(actor_username):
+        # A user name may be a mobile number: keep it out (C2); actor_id still names the account.
+        actor_username = REDACTED
     _check_no_personal_data([object_id, actor_username, json.dumps(detail, ensure_ascii=False)])
     ctx = context.current()
     with transaction.atomic():

@@ -77,6 +77,17 @@ class RegionErrorCode(ErrorCode):
         "区划名称不能为空",
         "A division name is required",
     )
+    MERGE_TARGET = (
+        "region.merge_target",
+        "“{code}”不能并入 {into}：目标须为另一个现行的同级区划",
+        "'{code}' cannot merge into {into}: the target must be another current division"
+        " of the same level",
+    )
+    NOT_CURRENT = (
+        "region.not_current",
+        "区划“{code}”已撤销，不能再变更",
+        "Division '{code}' is no longer valid and cannot change",
+    )
     BAD_DATES = (
         "region.bad_dates",
         "生效日期 {effective} 早于该区划的起始日期 {valid_from}",

@@ -26,7 +26,11 @@ def divisions_visible(actor: Any) -> QuerySet[Division]:
     """The scope entry point for divisions: the actor's subtree (the system administrator,
     who maintains the roster, sees all)."""
     current = Division.objects.filter(valid_to__isnull=True)
-    if getattr(actor, "is_authenticated", False) and actor.role == Role.SYSTEM_ADMIN:
+    if (
+        getattr(actor, "is_authenticated", False)
+        and actor.is_active
+        and actor.role == Role.SYSTEM_ADMIN
+    ):
         return current
     scope = scope_of(actor)
     if scope.kind not in (ScopeKind.REGION, ScopeKind.PAIRED):

@@ -169,15 +169,11 @@ def division_merge(
             effective=effective_date,
             valid_from=division.valid_from,
         )
-    if into.level != division.level:
+    if division.valid_to is not None:
+        raise DomainError(RegionErrorCode.NOT_CURRENT, field="code", code=division.code)
+    if into.pk == division.pk or into.level != division.level or into.valid_to is not None:
         raise DomainError(
-            RegionErrorCode.WRONG_PARENT,
-            field="into",
-            code=division.code,
-            expected=division.get_level_display(),
-            expected_en=division.level,
-            expected_code="",
-            parent=into.code,
+            RegionErrorCode.MERGE_TARGET, field="into", code=division.code, into=into.code
         )
     with transaction.atomic():
         division.valid_to = effective_date - timedelta(days=1)
@@ -208,6 +204,7 @@ class RosterReport:
     created: int
     unchanged: int
     errors: list[DomainError]
+    renamed: int = 0
 
 
 def regions_load_roster(
@@ -219,11 +216,13 @@ def regions_load_roster(
     commit: bool = True,
 ) -> RosterReport:
     """Load an official roster of (row number, code, name). Every row is checked first; any
-    error and nothing is written. Rows already present with the same name are left alone;
-    a parent may come from the database or from the same file."""
+    error and nothing is written. Rows already present with the same name are left alone, a
+    new name for an existing code is recorded as a rename (更名) effective `valid_from`; a
+    parent may come from the database or from the same file."""
     errors: list[DomainError] = []
     parsed_rows: list[tuple[ParsedCode, str]] = []
     seen: set[str] = set()
+    row_of: dict[str, int] = {}
     existing = {
         d.code: d for d in Division.objects.filter(valid_to__isnull=True).only("code", "name")
     }
@@ -244,21 +243,33 @@ def regions_load_roster(
             )
             continue
         seen.add(parsed.code)
+        row_of[parsed.code] = row_no
         parsed_rows.append((parsed, name))
     for parsed, _name in parsed_rows:
         parent = parsed.parent_code
         if parent and parent not in seen and parent not in existing:
             errors.append(
                 DomainError(
-                    RegionErrorCode.PARENT_MISSING, field="code", code=parsed.code, parent=parent
+                    RegionErrorCode.PARENT_MISSING,
+                    field="code",
+                    row=row_of[parsed.code],
+                    code=parsed.code,
+                    parent=parent,
                 )
             )
     if errors:
         return RosterReport(created=0, unchanged=0, errors=errors)
-    created = unchanged = 0
+    created = 0
+    renames = [(existing[p.code], name) for p, name in parsed_rows
+               if p.code in existing and existing[p.code].name != name]  # fmt: skip
     if not commit:
         fresh = sum(1 for p, _ in parsed_rows if p.code not in existing)
-        return RosterReport(created=fresh, unchanged=len(parsed_rows) - fresh, errors=[])
+        return RosterReport(
+            created=fresh,
+            unchanged=len(parsed_rows) - fresh - len(renames),
+            errors=[],
+            renamed=len(renames),
+        )
     with transaction.atomic():
         by_code: dict[str, Division] = dict(existing)
         # One bulk insert per level, parents first, so each level can point at the one above.
@@ -268,18 +279,26 @@ def regions_load_roster(
                 if len(parsed.code) != length:
                     continue
                 if parsed.code in existing:
-                    unchanged += 1
                     continue
                 above = by_code.get(parsed.parent_code) if parsed.parent_code else None
                 batch.append(_new_division(parsed, name, above, valid_from, illustrative))
             for division in Division.objects.bulk_create(batch, batch_size=2000):
                 by_code[division.code] = division
             created += len(batch)
+        for division, name in renames:
+            division_rename(
+                actor=actor,
+                division=division,
+                new_name=name,
+                effective_date=valid_from,
+                note="名录更新 roster update",
+            )
+        unchanged = len(parsed_rows) - created - len(renames)
         record(
             AuditEventType.REGION_CHANGE,
             actor=actor,
             username=CLI_OPERATOR,
             object_type="regions.roster",
-            detail={"kind": "roster", "created": created},
+            detail={"kind": "roster", "created": created, "renamed": len(renames)},
         )
-    return RosterReport(created=created, unchanged=unchanged, errors=[])
+    return RosterReport(created=created, unchanged=unchanged, errors=[], renamed=len(renames))

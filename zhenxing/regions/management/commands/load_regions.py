@@ -48,4 +48,7 @@ class Command(BaseCommand):
                 f"{len(report.errors)} rows are wrong; nothing was written"
             )
         verb = "已写入 written" if options["commit"] else "检查通过，未写入 checked, not written"
-        self.stdout.write(f"{verb}: 新增 new {report.created}, 已有 existing {report.unchanged}")
+        self.stdout.write(
+            f"{verb}: 新增 new {report.created}, 更名 renamed {report.renamed},"
+            f" 已有 existing {report.unchanged}"
+        )
