@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "zhenxing.audit",
     "zhenxing.jobs",
     "zhenxing.households",
+    "zhenxing.screening",
     "zhenxing.web",
     "zhenxing.demo",
 ]

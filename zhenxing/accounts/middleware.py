@@ -25,12 +25,15 @@ from zhenxing.core.errors import NotInScope
 
 LOGIN_AT = "zhenxing_login_at"
 LAST_SEEN = "zhenxing_last_seen"
-# Pages a privileged user may reach before completing the second factor or a password change.
-_GATE_FREE = ("web:otp", "web:logout", "web:password_change", "web:set_language")
+# Pages a privileged user may reach before completing the second factor (A6). The password
+# page is not among them: with the password alone it would let a thief change the password.
+_OTP_FREE = ("web:otp", "web:logout", "web:set_language")
+# ... and, once past it, before changing a password older than 90 days (A3).
+_GATE_FREE = (*_OTP_FREE, "web:password_change")
 
 
-def _gate_free_paths() -> set[str]:
-    return {reverse(name) for name in _GATE_FREE}
+def _gate_free_paths(names: tuple[str, ...] = _GATE_FREE) -> set[str]:
+    return {reverse(name) for name in names}
 
 
 class SessionPolicyMiddleware:
@@ -58,14 +61,15 @@ class SessionPolicyMiddleware:
                 logout(request)
                 return redirect(f"{reverse(settings.LOGIN_URL)}?expired=1")
             request.session[LAST_SEEN] = now.isoformat()
-            if request.path not in _gate_free_paths() and not request.path.startswith(
-                settings.STATIC_URL
-            ):
+            if user.is_privileged and not request.path.startswith(settings.STATIC_URL):
                 # django-otp's middleware attaches is_verified() to the user.
-                if user.is_privileged and not user.is_verified():  # type: ignore[attr-defined]
+                verified = user.is_verified()  # type: ignore[attr-defined]
+                if not verified and request.path not in _gate_free_paths(_OTP_FREE):
                     return redirect("web:otp")
                 age = now - user.password_changed_at
-                if user.is_privileged and age > settings.ZHENXING_PASSWORD_MAX_AGE:
+                if age > settings.ZHENXING_PASSWORD_MAX_AGE and request.path not in (
+                    _gate_free_paths()
+                ):
                     return redirect("web:password_change")
         return self.get_response(request)
 

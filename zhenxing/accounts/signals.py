@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils import timezone
 from zhenxing.accounts.middleware import LAST_SEEN, LOGIN_AT
 from zhenxing.accounts.models import username_key
 from zhenxing.audit.events import AuditEventType, Outcome
+from zhenxing.audit.models import AuditEvent
 from zhenxing.audit.services import _PERSONAL_DATA, record
 
 
@@ -50,9 +52,16 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_locked_out)
 def _locked_out(sender: Any, request: Any, username: str, **kwargs: Any) -> None:
+    # django-axes signals again at every attempt while locked; one lockout is one event (C1).
+    name = _safe_name(username)
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    if AuditEvent.objects.filter(
+        event=AuditEventType.LOCKOUT, actor_username=name, occurred_at__gte=since
+    ).exists():
+        return
     record(
         AuditEventType.LOCKOUT,
-        username=_safe_name(username),
+        username=name,
         outcome=Outcome.DENIED,
         detail={"minutes": 30},
     )

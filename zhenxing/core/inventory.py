@@ -18,9 +18,7 @@ class PersonalField:
     protection: str
 
 
-_REGISTRY = (
-    "登记期满后 30 年（扶贫档案保管期）/ 30 years after registration ends (archive term)"
-)
+_REGISTRY = "登记期满后 30 年（扶贫档案保管期）/ 30 years after registration ends (archive term)"
 _AUDIT = "至少 1 年，按审计要求延长 / at least 1 year, longer as audit requires"
 
 INVENTORY: dict[str, PersonalField] = {
@@ -77,6 +75,12 @@ INVENTORY: dict[str, PersonalField] = {
     ),
     "households.SpendingLine.amount": PersonalField(
         "刚性支出监测 rigid-spending monitoring", _REGISTRY, "scoped"
+    ),
+    "screening.SnapshotRow.dibao_members": PersonalField(
+        "排查证据 evidence a screening saw", _REGISTRY, "scoped; kept with the run"
+    ),
+    "screening.SnapshotRow.tekun_members": PersonalField(
+        "排查证据 evidence a screening saw", _REGISTRY, "scoped; kept with the run"
     ),
     "accounts.User.username": PersonalField(
         "登录 sign-in", "账户注销后 1 年 / 1 year after closing", "—"

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.db.models.expressions import Combinable
 
 from zhenxing.core.money import fen_to_yuan, yuan_to_fen
 
@@ -18,7 +19,7 @@ class BaseModel(models.Model):
         abstract = True
 
 
-class MoneyField(models.BigIntegerField):
+class MoneyField(models.Field):
     """Money as integer fen in the database and `Decimal` yuan in Python (architecture §5).
 
     Integer fen keeps SQL sums exact on SQLite and fast on PostgreSQL; conversion rounds
@@ -26,6 +27,12 @@ class MoneyField(models.BigIntegerField):
     """
 
     description = "Amount in yuan stored as integer fen"
+    # What django-stubs should believe this field accepts and returns.
+    _pyi_private_set_type: Decimal | int | str | Combinable
+    _pyi_private_get_type: Decimal
+
+    def get_internal_type(self) -> str:
+        return "BigIntegerField"  # the column is a 64-bit integer of fen
 
     def from_db_value(self, value: int | None, expression: Any, connection: Any) -> Decimal | None:
         return None if value is None else fen_to_yuan(value)

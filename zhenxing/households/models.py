@@ -81,7 +81,9 @@ class Member(RegionCodes):
     id_index = models.CharField(max_length=64)
     sex = models.CharField("性别 Sex", max_length=1, choices=choices.Sex.choices)
     birth_date = models.DateField("出生日期 Birth date")
-    relation = models.CharField("与户主关系 Relation", max_length=12, choices=choices.Relation.choices)
+    relation = models.CharField(
+        "与户主关系 Relation", max_length=12, choices=choices.Relation.choices
+    )
     status = models.CharField(
         "状态 Status",
         max_length=10,
@@ -100,7 +102,9 @@ class Member(RegionCodes):
         choices=choices.Health.choices,
         default=choices.Health.HEALTHY,
     )
-    disability_grade = models.PositiveSmallIntegerField("残疾等级 Disability grade", null=True, blank=True)
+    disability_grade = models.PositiveSmallIntegerField(
+        "残疾等级 Disability grade", null=True, blank=True
+    )
     labour = models.CharField(
         "劳动技能 Labour capacity",
         max_length=10,
@@ -112,7 +116,9 @@ class Member(RegionCodes):
         "务工地点 Work place", max_length=14, choices=choices.WorkPlace.choices, blank=True
     )
     medical_insurance = models.BooleanField("基本医疗保险 Basic medical insurance", default=True)
-    critical_illness_insurance = models.BooleanField("大病保险 Critical-illness insurance", default=True)
+    critical_illness_insurance = models.BooleanField(
+        "大病保险 Critical-illness insurance", default=True
+    )
     family_doctor = models.BooleanField("家庭医生签约 Family doctor", default=False)
     dibao = models.BooleanField("低保 Minimum living allowance", default=False)
     tekun = models.BooleanField("特困供养 Extreme-poverty support", default=False)
@@ -161,16 +167,24 @@ class HouseholdFacts(models.Model):
         default=choices.WaterQualityBasis.ON_SITE,
     )
     water_piped = models.BooleanField("自来水入户 Piped into the home", default=True)
-    water_trip_minutes = models.PositiveSmallIntegerField("单次取水往返分钟 Trip minutes", default=0)
-    water_horizontal_m = models.PositiveIntegerField("取水水平距离(米) Horizontal metres", default=0)
+    water_trip_minutes = models.PositiveSmallIntegerField(
+        "单次取水往返分钟 Trip minutes", default=0
+    )
+    water_horizontal_m = models.PositiveIntegerField(
+        "取水水平距离(米) Horizontal metres", default=0
+    )
     water_vertical_m = models.PositiveIntegerField("取水垂直距离(米) Vertical metres", default=0)
-    water_outage_days = models.PositiveSmallIntegerField("年断水天数 Outage days per year", default=0)
+    water_outage_days = models.PositiveSmallIntegerField(
+        "年断水天数 Outage days per year", default=0
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "两不愁三保障 Basic needs facts"
         constraints = [
-            models.CheckConstraint(condition=Q(water_outage_days__lte=366), name="facts_outage_days"),
+            models.CheckConstraint(
+                condition=Q(water_outage_days__lte=366), name="facts_outage_days"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -232,9 +246,7 @@ class SpendingLine(models.Model):
 class CadrePairing(models.Model):
     """A cadre (帮扶干部) paired with a household; the cadre's scope is its current pairings."""
 
-    cadre = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="pairings"
-    )
+    cadre = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="pairings")
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="pairings")
     since = models.DateField("结对日期 Paired since")
     until = models.DateField("结束日期 Until", null=True, blank=True)

@@ -2,20 +2,42 @@
 
 Search understands what was typed: an ID number (exact, through the blind index), a household
 number, pinyin initials or full pinyin, or the beginning of a member's name.
+
+Holds:
+- `households_visible`, `members_visible`: the scope entry points (security.md B1).
+- `household_list`: the one search of the registry (query, town, village, category).
+- `household_get`, `member_get`: one object in scope, or `NotInScope` (→ 404, audited).
+- `household_members`, `household_pairing`: parts of the detail page.
+- `town_options`, `village_options`, `village_names`: filter options and names for a page.
+- `household_history`: field-level record versions of a household and its parts.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Field, Model, Q, QuerySet, Value, When
 
 from zhenxing.accounts.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.core.crypto import blind_index
 from zhenxing.core.idnumbers import normalise_id
-from zhenxing.households.models import ID_CONTEXT, CadrePairing, Household, Member
+from zhenxing.households.models import (
+    ID_CONTEXT,
+    CadrePairing,
+    Household,
+    HouseholdFacts,
+    IncomeLine,
+    Member,
+    SpendingLine,
+)
+from zhenxing.households.validation import BY_KEY
+from zhenxing.regions.models import Division
+from zhenxing.regions.selectors import divisions_visible
 
 # Above any character in the Basic Multilingual Plane: "name >= q and name < q + HIGH" is a
 # prefix match that uses the index on both SQLite and PostgreSQL (LIKE with ESCAPE may not).
@@ -103,3 +125,172 @@ def household_members(household: Household) -> QuerySet[Member]:
     """The head first, then the others in the order they were registered."""
     head_first = Case(When(relation="head", then=Value(0)), default=Value(1))
     return household.members.order_by(head_first, "id")
+
+
+def household_pairing(household: Household) -> CadrePairing | None:
+    """The household's current cadre pairing, with the cadre, in one query."""
+    return (
+        CadrePairing.objects.filter(household=household, until__isnull=True)
+        .select_related("cadre")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------- filter options and names
+
+
+def town_options(actor: Any) -> QuerySet[Division]:
+    """Towns the actor may filter by: the current towns inside its scope."""
+    return divisions_visible(actor).filter(level="town").order_by("code")
+
+
+def village_options(actor: Any, town_code: str = "") -> QuerySet[Division]:
+    """Villages (and communities) inside the actor's scope, optionally of one town."""
+    villages = divisions_visible(actor).filter(level="village")
+    if town_code:
+        villages = villages.filter(town_code=town_code)
+    return villages.order_by("code")
+
+
+def village_names(codes: Iterable[str]) -> dict[str, str]:
+    """Names of current villages by code, in one query, for a page of households.
+
+    Division names are not personal data; the codes come from households already in scope.
+    """
+    wanted = {c for c in codes if c}
+    if not wanted:
+        return {}
+    rows = Division.objects.filter(code__in=wanted, valid_to__isnull=True).values_list(
+        "code", "name"
+    )
+    return dict(rows)
+
+
+# ---------------------------------------------------------------- change history
+
+# Search helpers follow the name; showing them as changes would only repeat it.
+_HISTORY_SKIPPED = frozenset({"name_pinyin", "name_initials", "created_at", "updated_at"})
+# Ciphertext and blind index are one personal field: say that it changed, never the values.
+_PERSONAL_COLUMNS = {
+    "phone_cipher": "phone",
+    "bank_cipher": "bank_account",
+    "id_cipher": "id_number",
+}
+_PERSONAL_INDEXES = frozenset({"phone_index", "bank_index", "id_index"})
+_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    old: str
+    new: str
+    hidden: bool = False  # personal data: that it changed is shown, the values never
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    user: str
+    part: str  # which record: the household, a member (by name), the facts, an income line
+    part_kind: str  # household | member | facts | income | spending
+    action: str  # created | changed | deleted
+    reason: str
+    changes: tuple[FieldChange, ...]
+
+
+def field_display(field: Field[Any, Any], value: Any) -> str:
+    """A stored value as a page shows it: choice labels, 是/否, ISO dates, — for blanks."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是 Yes" if value else "否 No"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _field_changes(new: Any, old: Any) -> tuple[FieldChange, ...]:
+    delta = new.diff_against(old, excluded_fields=_HISTORY_SKIPPED | _PERSONAL_INDEXES)
+    changes: list[FieldChange] = []
+    for change in delta.changes:
+        if change.field in _PERSONAL_COLUMNS:
+            column = BY_KEY[_PERSONAL_COLUMNS[change.field]]
+            label = f"{column.zh} {column.en}"
+            changes.append(FieldChange(change.field, label, "", "", hidden=True))
+            continue
+        field = new.instance_type._meta.get_field(change.field)
+        changes.append(
+            FieldChange(
+                change.field,
+                str(field.verbose_name),
+                field_display(field, change.old),
+                field_display(field, change.new),
+            )
+        )
+    return tuple(changes)
+
+
+def _part_label(kind: str, record: Any) -> str:
+    if kind == "member":
+        return f"成员 Member {record.name}"
+    if kind in ("income", "spending"):
+        field = record.instance_type._meta.get_field("kind")
+        return f"{record.year} {field_display(field, record.kind)}"
+    return {"household": "农户 Household", "facts": "两不愁三保障 Basic needs"}[kind]
+
+
+def _user_label(record: Any) -> str:
+    user = record.history_user
+    if user is None:
+        return "系统 System"
+    return str(user.full_name or user.username)
+
+
+def facts_display(facts: HouseholdFacts | None) -> list[tuple[str, str]]:
+    """(label, shown value) of every fact, in model order; empty when none are recorded."""
+    if facts is None:
+        return []
+    skipped = {"id", "household"}
+    return [
+        (str(f.verbose_name), field_display(f, getattr(facts, f.attname)))
+        for f in HouseholdFacts._meta.concrete_fields
+        if f.name not in skipped
+    ]
+
+
+def household_history(household: Household, *, limit: int = 200) -> list[HistoryEntry]:
+    """Every recorded version of the household, its members, facts, incomes and spending,
+    newest first, each with its field-level changes against the version before it.
+
+    One query per record family, whatever the number of versions.
+    """
+    families: list[tuple[str, QuerySet[Any]]] = [
+        ("household", Household.history.filter(id=household.pk)),
+        ("member", Member.history.filter(household_id=household.pk)),
+        ("facts", HouseholdFacts.history.filter(household_id=household.pk)),
+        ("income", IncomeLine.history.filter(household_id=household.pk)),
+        ("spending", SpendingLine.history.filter(household_id=household.pk)),
+    ]
+    entries: list[tuple[tuple[datetime, str, int], HistoryEntry]] = []
+    for kind, versions in families:
+        previous: dict[int, Model] = {}
+        for record in versions.select_related("history_user").order_by("history_id"):
+            old = previous.get(record.id)
+            changes = _field_changes(record, old) if old is not None else ()
+            previous[record.id] = record
+            entry = HistoryEntry(
+                at=record.history_date,
+                user=_user_label(record),
+                part=_part_label(kind, record),
+                part_kind=kind,
+                action=_ACTIONS.get(record.history_type, record.history_type),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+            entries.append(((record.history_date, kind, record.history_id), entry))
+    entries.sort(key=lambda item: item[0], reverse=True)
+    return [entry for _key, entry in entries[:limit]]

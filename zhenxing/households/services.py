@@ -133,7 +133,7 @@ _SPENDING_COLUMNS = (
     ("spending_medical", SpendingKind.MEDICAL),
     ("spending_education", SpendingKind.EDUCATION),
 )
-_MEMBER_FIELDS = tuple(MEMBER_DEFAULTS) + ("health", "labour", "medical_insurance")
+_MEMBER_FIELDS = (*MEMBER_DEFAULTS, "health", "labour", "medical_insurance")
 
 
 def _household_objects(draft: HouseholdDraft) -> Household:
@@ -171,7 +171,9 @@ def households_create(
         return []
     with transaction.atomic():
         households = bulk_create_with_history(
-            [_household_objects(d) for d in drafts], Household, batch_size=2000,
+            [_household_objects(d) for d in drafts],
+            Household,
+            batch_size=2000,
             default_change_reason=source,
         )
         # bulk_create_with_history returns the objects; ids are set on PostgreSQL and SQLite.
@@ -191,9 +193,15 @@ def households_create(
                 extra = {k: (MEMBER_DEFAULTS.get(k) if v is None else v) for k, v in extra.items()}
                 members.append(
                     Member(
-                        household=household, sex=m.sex, birth_date=m.birth_date,
-                        relation=m.relation, id_cipher=id_cipher, id_index=id_index,
-                        **member_name_fields(m.name), **codes, **extra,
+                        household=household,
+                        sex=m.sex,
+                        birth_date=m.birth_date,
+                        relation=m.relation,
+                        id_cipher=id_cipher,
+                        id_index=id_index,
+                        **member_name_fields(m.name),
+                        **codes,
+                        **extra,
                     )
                 )
             fact_values = {k: draft.facts.get(k) for k in (*FACT_DEFAULTS, *REQUIRED_FACTS)}
@@ -207,16 +215,27 @@ def households_create(
                     cost = draft.incomes.get(cost_column) if cost_column else None
                     if amount is None and cost is None:
                         continue
-                    incomes.append(IncomeLine(
-                        household=household, year=draft.income_year, kind=kind,
-                        amount=amount or Decimal("0"), cost=cost or Decimal("0"), source=source,
-                    ))
-                for column, kind in _SPENDING_COLUMNS:
+                    incomes.append(
+                        IncomeLine(
+                            household=household,
+                            year=draft.income_year,
+                            kind=kind,
+                            amount=amount or Decimal("0"),
+                            cost=cost or Decimal("0"),
+                            source=source,
+                        )
+                    )
+                for column, spending_kind in _SPENDING_COLUMNS:
                     if draft.incomes.get(column) is not None:
-                        spendings.append(SpendingLine(
-                            household=household, year=draft.income_year, kind=kind,
-                            amount=draft.incomes[column], source=source,
-                        ))
+                        spendings.append(
+                            SpendingLine(
+                                household=household,
+                                year=draft.income_year,
+                                kind=spending_kind,
+                                amount=draft.incomes[column],
+                                source=source,
+                            )
+                        )
         for model, rows in (
             (Member, members), (HouseholdFacts, facts), (IncomeLine, incomes),
             (SpendingLine, spendings),
@@ -236,9 +255,9 @@ def households_create(
 # ---------------------------------------------------------------- edits
 
 
-def _parse_changes(changes: dict[str, str], allowed: Sequence[str]) -> tuple[
-    dict[str, Any], list[DomainError]
-]:
+def _parse_changes(
+    changes: dict[str, str], allowed: Sequence[str]
+) -> tuple[dict[str, Any], list[DomainError]]:
     values: dict[str, Any] = {}
     errors: list[DomainError] = []
     for key, raw in changes.items():
@@ -263,7 +282,7 @@ def household_update(
     _require(policies.can_edit_registry(actor), actor, "household_update")
     values, errors = _parse_changes(changes, HOUSEHOLD_EDITABLE)
     category = values.get("category") or household.category
-    exit_year = values["exit_year"] if "exit_year" in changes else household.exit_year
+    exit_year = values.get("exit_year") if "exit_year" in changes else household.exit_year
     errors += member_rules({"category": category, "exit_year": exit_year}, business_today())
     if errors:
         raise DomainErrors(errors)
@@ -315,7 +334,7 @@ def facts_update(
     facts = HouseholdFacts.objects.filter(household=household).first()
     for key in REQUIRED_FACTS:
         current = getattr(facts, key, None) if facts is not None else None
-        if (values[key] if key in values else current) is None:
+        if values.get(key, current) is None:
             errors.append(DomainError(RosterErrorCode.REQUIRED, field=key))
     if errors:
         raise DomainErrors(errors)
@@ -364,9 +383,7 @@ PERSONAL_FIELDS = {
 }
 
 
-def personal_value_reveal(
-    *, actor: User, obj: Household | Member, name: str, reason: str
-) -> str:
+def personal_value_reveal(*, actor: User, obj: Household | Member, name: str, reason: str) -> str:
     """The full value of a personal field, for a stated reason; the view is audited (D2)."""
     if name not in PERSONAL_FIELDS:
         raise DomainError(RegistryErrorCode.NOT_PERSONAL, field=name, name=name)

@@ -12,7 +12,6 @@ Holds:
 
 from __future__ import annotations
 
-import enum
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -20,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from django.db import models
 
 from zhenxing.core.errors import DomainError, ErrorCode
 from zhenxing.core.idnumbers import IdErrorCode, convert_15_to_18, normalise_id, validate_id
@@ -197,17 +198,17 @@ ALIASES: dict[str, str] = {
 }
 
 
-def _choice(enum_cls: type[enum.Enum]) -> Parser:
+def _choice(enum_cls: type[models.Choices]) -> Parser:
     """Accept the stored code, the full label, its Chinese part ("脱贫户") or a known alias."""
     codes = {str(m.value) for m in enum_cls}
     lookup: dict[str, str] = {k: v for k, v in ALIASES.items() if v in codes}
-    for member in enum_cls:  # type: ignore[var-annotated]
-        code, label = member.value, str(member.label)
+    for member in enum_cls:
+        code, label = str(member.value), str(member.label)
         zh = label.split(" ")[0]
         for key in {code, label, zh, zh.removesuffix("级")}:
             if key:
                 lookup[key.casefold()] = code
-    zh_options = "、".join(str(m.label).split(" ")[0] for m in enum_cls if m.value)  # type: ignore[attr-defined]
+    zh_options = "、".join(str(m.label).split(" ")[0] for m in enum_cls if m.value)
     en_options = ", ".join(str(m.value) for m in enum_cls if m.value)
 
     def parse(raw: str) -> str:
@@ -338,7 +339,9 @@ COLUMNS: list[Column] = [
     Column("water_quality", "水质评价", "Water quality basis", _choice(C.WaterQualityBasis)),
     Column("water_piped", "自来水入户", "Piped water", _yes_no),
     Column("water_trip_minutes", "取水往返分钟", "Water trip minutes", _int_range(0, 600)),
-    Column("water_horizontal_m", "取水水平距离(米)", "Water horizontal metres", _int_range(0, 50000)),
+    Column(
+        "water_horizontal_m", "取水水平距离(米)", "Water horizontal metres", _int_range(0, 50000)
+    ),
     Column("water_vertical_m", "取水垂直距离(米)", "Water vertical metres", _int_range(0, 5000)),
     Column("water_outage_days", "年断水天数", "Outage days per year", _int_range(0, 366)),
     Column("income_year", "收入年度", "Income year", _int_range(2014, 2100)),
@@ -419,8 +422,10 @@ def member_rules(values: Mapping[str, Any], today: date) -> list[DomainError]:
     if category == C.Category.GENERAL and exit_year is not None:
         errors.append(DomainError(RosterErrorCode.EXIT_YEAR_FORBIDDEN, field="exit_year"))
     birth = values.get("birth_date")
-    if birth is not None and compulsory_school_age(birth, today) and not values.get(
-        "school_status"
+    if (
+        birth is not None
+        and compulsory_school_age(birth, today)
+        and not values.get("school_status")
     ):
         errors.append(DomainError(RosterErrorCode.SCHOOL_STATUS_REQUIRED, field="school_status"))
     health, grade = values.get("health"), values.get("disability_grade")

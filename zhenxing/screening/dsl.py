@@ -73,9 +73,13 @@ class Type(enum.StrEnum):
 
     @property
     def zh(self) -> str:
-        return {"money": "金额", "number": "数值", "ratio": "比例", "bool": "是/否", "text": "文本"}[
-            self.value
-        ]
+        return {
+            "money": "金额",
+            "number": "数值",
+            "ratio": "比例",
+            "bool": "是/否",
+            "text": "文本",
+        }[self.value]
 
 
 # ---------------------------------------------------------------- syntax tree
@@ -149,7 +153,9 @@ def tokenize(source: str) -> list[Token]:
     while index < len(source):
         match = _TOKEN.match(source, index)
         if match is None:
-            raise _syntax(index + 1, f"无法识别的字符“{source[index]}”", f"unexpected '{source[index]}'")
+            raise _syntax(
+                index + 1, f"无法识别的字符“{source[index]}”", f"unexpected '{source[index]}'"
+            )
         kind = match.lastgroup or ""
         text = match.group()
         if kind == "op" and text == "/":
@@ -168,7 +174,9 @@ def tokenize(source: str) -> list[Token]:
 
 
 def _syntax(pos: int, zh: str, en: str) -> DomainError:
-    return DomainError(RuleErrorCode.SYNTAX, field="expression", pos=pos, detail_zh=zh, detail_en=en)
+    return DomainError(
+        RuleErrorCode.SYNTAX, field="expression", pos=pos, detail_zh=zh, detail_en=en
+    )
 
 
 # ---------------------------------------------------------------- parser
@@ -191,8 +199,11 @@ class _Parser:
     def expect(self, text: str) -> Token:
         if self.tok.text != text:
             found = self.tok.text or "结尾"
-            raise _syntax(self.tok.pos, f"此处应为“{text}”，却是“{found}”",
-                          f"expected '{text}' but found '{self.tok.text or 'end'}'")
+            raise _syntax(
+                self.tok.pos,
+                f"此处应为“{text}”，却是“{found}”",
+                f"expected '{text}' but found '{self.tok.text or 'end'}'",
+            )
         return self.take()
 
     def parse(self) -> Node:
@@ -282,8 +293,11 @@ class _Parser:
             self.expect(")")
             return node
         found = token.text or "结尾"
-        raise _syntax(token.pos, f"此处应为指标、参数或数值，却是“{found}”",
-                      f"an indicator, parameter or value was expected, not '{token.text or 'end'}'")
+        raise _syntax(
+            token.pos,
+            f"此处应为指标、参数或数值，却是“{found}”",
+            f"an indicator, parameter or value was expected, not '{token.text or 'end'}'",
+        )
 
 
 def parse(source: str) -> Node:
@@ -296,8 +310,9 @@ _NUMERIC = {Type.MONEY, Type.NUMBER, Type.RATIO}
 
 
 def _mismatch(pos: int, zh: str, en: str) -> DomainError:
-    return DomainError(RuleErrorCode.TYPE_MISMATCH, field="expression", pos=pos,
-                       detail_zh=zh, detail_en=en)
+    return DomainError(
+        RuleErrorCode.TYPE_MISMATCH, field="expression", pos=pos, detail_zh=zh, detail_en=en
+    )
 
 
 def check(node: Node, indicators: dict[str, Type], params: dict[str, Type]) -> Type:
@@ -308,44 +323,55 @@ def check(node: Node, indicators: dict[str, Type], params: dict[str, Type]) -> T
         return Type.TEXT if isinstance(node.value, str) else Type.NUMBER
     if isinstance(node, Indicator):
         if node.name not in indicators:
-            raise DomainError(RuleErrorCode.UNKNOWN_INDICATOR, field="expression",
-                              pos=node.pos, name=node.name)
+            raise DomainError(
+                RuleErrorCode.UNKNOWN_INDICATOR, field="expression", pos=node.pos, name=node.name
+            )
         return indicators[node.name]
     if isinstance(node, Param):
         if node.name not in params:
-            raise DomainError(RuleErrorCode.UNKNOWN_PARAMETER, field="expression",
-                              pos=node.pos, name=node.name)
+            raise DomainError(
+                RuleErrorCode.UNKNOWN_PARAMETER, field="expression", pos=node.pos, name=node.name
+            )
         return params[node.name]
     if isinstance(node, Unary):
         operand = check(node.operand, indicators, params)
         if operand != Type.BOOL:
-            raise _mismatch(node.pos, f"“not”需要是/否值，而不是{operand.zh}",
-                            f"'not' needs true/false, not {operand}")
+            raise _mismatch(
+                node.pos,
+                f"“not”需要是/否值，而不是{operand.zh}",
+                f"'not' needs true/false, not {operand}",
+            )
         return Type.BOOL
     if isinstance(node, InList):
         operand = check(node.operand, indicators, params)
         if operand != Type.TEXT:
-            raise _mismatch(node.pos, f"“in”需要文本，而不是{operand.zh}",
-                            f"'in' needs text, not {operand}")
+            raise _mismatch(
+                node.pos, f"“in”需要文本，而不是{operand.zh}", f"'in' needs text, not {operand}"
+            )
         return Type.BOOL
     assert isinstance(node, Binary)  # noqa: S101 — the parser makes no other node
     left = check(node.left, indicators, params)
     right = check(node.right, indicators, params)
     if node.op in ("and", "or"):
         if left != Type.BOOL or right != Type.BOOL:
-            raise _mismatch(node.pos, f"“{node.op}”两侧须为是/否值（{left.zh}、{right.zh}）",
-                            f"both sides of '{node.op}' must be true/false ({left}, {right})")
+            raise _mismatch(
+                node.pos,
+                f"“{node.op}”两侧须为是/否值（{left.zh}、{right.zh}）",
+                f"both sides of '{node.op}' must be true/false ({left}, {right})",
+            )
         return Type.BOOL
     if node.op in ("==", "!="):
         if _comparable(node, left, right):
             return Type.BOOL
-        raise _mismatch(node.pos, f"不能比较{left.zh}与{right.zh}",
-                        f"cannot compare {left} with {right}")
+        raise _mismatch(
+            node.pos, f"不能比较{left.zh}与{right.zh}", f"cannot compare {left} with {right}"
+        )
     if node.op in ("<", "<=", ">", ">="):
         if left in _NUMERIC and right in _NUMERIC and _comparable(node, left, right):
             return Type.BOOL
-        raise _mismatch(node.pos, f"不能比较{left.zh}与{right.zh}的大小",
-                        f"cannot order {left} against {right}")
+        raise _mismatch(
+            node.pos, f"不能比较{left.zh}与{right.zh}的大小", f"cannot order {left} against {right}"
+        )
     return _arithmetic(node, left, right)
 
 
@@ -360,13 +386,19 @@ def _comparable(node: Binary, left: Type, right: Type) -> bool:
 
 def _arithmetic(node: Binary, left: Type, right: Type) -> Type:
     if left not in _NUMERIC or right not in _NUMERIC:
-        raise _mismatch(node.pos, f"“{node.op}”两侧须为数值（{left.zh}、{right.zh}）",
-                        f"both sides of '{node.op}' must be numeric ({left}, {right})")
+        raise _mismatch(
+            node.pos,
+            f"“{node.op}”两侧须为数值（{left.zh}、{right.zh}）",
+            f"both sides of '{node.op}' must be numeric ({left}, {right})",
+        )
     if node.op in ("+", "-"):
-        if left == right or Type.NUMBER in (left, right) and Type.MONEY not in (left, right):
+        if left == right or (Type.NUMBER in (left, right) and Type.MONEY not in (left, right)):
             return left if left != Type.NUMBER else right
-        raise _mismatch(node.pos, f"不能将{left.zh}与{right.zh}相加减",
-                        f"cannot add or subtract {left} and {right}")
+        raise _mismatch(
+            node.pos,
+            f"不能将{left.zh}与{right.zh}相加减",
+            f"cannot add or subtract {left} and {right}",
+        )
     # multiplication: money × number/ratio → money; ratio × number → ratio
     if Type.MONEY in (left, right):
         if left == right:

@@ -13,7 +13,12 @@ PERSONAL = re.compile(
     r"(^|_)(name|pinyin|initials|id_cipher|id_index|phone|bank|address|birth|sex|health|"
     r"disability|dibao|tekun|ip|username)($|_)"
 )
-NOT_PERSONAL = {"accounts.User.username_key"}  # a derived lookup key of username (inventoried)
+# Names of things, not of people; and a derived lookup key of the (inventoried) user name.
+NOT_PERSONAL = {
+    "accounts.User.username_key",
+    "screening.Parameter.name",
+    "screening.RuleSet.name",
+}
 
 
 def _personal_fields() -> set[str]:

@@ -2,13 +2,13 @@
 
 import django.db.models.deletion
 import simple_history.models
-import zhenxing.core.models
 from django.conf import settings
 from django.db import migrations, models
 
+import zhenxing.core.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,313 +17,1173 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalHousehold',
+            name="HistoricalHousehold",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6, verbose_name='区县 County')),
-                ('town_code', models.CharField(max_length=9, verbose_name='乡镇 Town')),
-                ('village_code', models.CharField(max_length=12, verbose_name='村 Village')),
-                ('household_no', models.CharField(db_index=True, max_length=24, verbose_name='户编号 Household number')),
-                ('group_code', models.CharField(max_length=15, verbose_name='村民小组 Village group')),
-                ('category', models.CharField(choices=[('exited', '脱贫户 Exited household'), ('general', '一般农户 General household')], max_length=8, verbose_name='农户类别 Category')),
-                ('exit_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='脱贫年度 Exit year')),
-                ('monitoring_type', models.CharField(blank=True, choices=[('unstable_exited', '脱贫不稳定户 Unstable exited household'), ('marginal', '边缘易致贫户 Marginal household at risk'), ('sudden_hardship', '突发严重困难户 Household in sudden hardship')], max_length=16, verbose_name='监测对象类型 Monitoring type')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='住址 Address')),
-                ('head_name', models.CharField(db_index=True, max_length=60, verbose_name='户主姓名 Head of household')),
-                ('phone_cipher', models.TextField(blank=True)),
-                ('phone_index', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('bank_cipher', models.TextField(blank=True)),
-                ('bank_index', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('member_count', models.PositiveSmallIntegerField(default=0, verbose_name='家庭人口 Members')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6, verbose_name="区县 County")),
+                ("town_code", models.CharField(max_length=9, verbose_name="乡镇 Town")),
+                ("village_code", models.CharField(max_length=12, verbose_name="村 Village")),
+                (
+                    "household_no",
+                    models.CharField(
+                        db_index=True, max_length=24, verbose_name="户编号 Household number"
+                    ),
+                ),
+                (
+                    "group_code",
+                    models.CharField(max_length=15, verbose_name="村民小组 Village group"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("exited", "脱贫户 Exited household"),
+                            ("general", "一般农户 General household"),
+                        ],
+                        max_length=8,
+                        verbose_name="农户类别 Category",
+                    ),
+                ),
+                (
+                    "exit_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="脱贫年度 Exit year"
+                    ),
+                ),
+                (
+                    "monitoring_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unstable_exited", "脱贫不稳定户 Unstable exited household"),
+                            ("marginal", "边缘易致贫户 Marginal household at risk"),
+                            ("sudden_hardship", "突发严重困难户 Household in sudden hardship"),
+                        ],
+                        max_length=16,
+                        verbose_name="监测对象类型 Monitoring type",
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(blank=True, max_length=200, verbose_name="住址 Address"),
+                ),
+                (
+                    "head_name",
+                    models.CharField(
+                        db_index=True, max_length=60, verbose_name="户主姓名 Head of household"
+                    ),
+                ),
+                ("phone_cipher", models.TextField(blank=True)),
+                ("phone_index", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("bank_cipher", models.TextField(blank=True)),
+                ("bank_index", models.CharField(blank=True, db_index=True, max_length=64)),
+                (
+                    "member_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="家庭人口 Members"),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical household',
-                'verbose_name_plural': 'historical households',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical household",
+                "verbose_name_plural": "historical households",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6, verbose_name='区县 County')),
-                ('town_code', models.CharField(max_length=9, verbose_name='乡镇 Town')),
-                ('village_code', models.CharField(max_length=12, verbose_name='村 Village')),
-                ('household_no', models.CharField(max_length=24, unique=True, verbose_name='户编号 Household number')),
-                ('group_code', models.CharField(max_length=15, verbose_name='村民小组 Village group')),
-                ('category', models.CharField(choices=[('exited', '脱贫户 Exited household'), ('general', '一般农户 General household')], max_length=8, verbose_name='农户类别 Category')),
-                ('exit_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='脱贫年度 Exit year')),
-                ('monitoring_type', models.CharField(blank=True, choices=[('unstable_exited', '脱贫不稳定户 Unstable exited household'), ('marginal', '边缘易致贫户 Marginal household at risk'), ('sudden_hardship', '突发严重困难户 Household in sudden hardship')], max_length=16, verbose_name='监测对象类型 Monitoring type')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='住址 Address')),
-                ('head_name', models.CharField(db_index=True, max_length=60, verbose_name='户主姓名 Head of household')),
-                ('phone_cipher', models.TextField(blank=True)),
-                ('phone_index', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('bank_cipher', models.TextField(blank=True)),
-                ('bank_index', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('member_count', models.PositiveSmallIntegerField(default=0, verbose_name='家庭人口 Members')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6, verbose_name="区县 County")),
+                ("town_code", models.CharField(max_length=9, verbose_name="乡镇 Town")),
+                ("village_code", models.CharField(max_length=12, verbose_name="村 Village")),
+                (
+                    "household_no",
+                    models.CharField(
+                        max_length=24, unique=True, verbose_name="户编号 Household number"
+                    ),
+                ),
+                (
+                    "group_code",
+                    models.CharField(max_length=15, verbose_name="村民小组 Village group"),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("exited", "脱贫户 Exited household"),
+                            ("general", "一般农户 General household"),
+                        ],
+                        max_length=8,
+                        verbose_name="农户类别 Category",
+                    ),
+                ),
+                (
+                    "exit_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="脱贫年度 Exit year"
+                    ),
+                ),
+                (
+                    "monitoring_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unstable_exited", "脱贫不稳定户 Unstable exited household"),
+                            ("marginal", "边缘易致贫户 Marginal household at risk"),
+                            ("sudden_hardship", "突发严重困难户 Household in sudden hardship"),
+                        ],
+                        max_length=16,
+                        verbose_name="监测对象类型 Monitoring type",
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(blank=True, max_length=200, verbose_name="住址 Address"),
+                ),
+                (
+                    "head_name",
+                    models.CharField(
+                        db_index=True, max_length=60, verbose_name="户主姓名 Head of household"
+                    ),
+                ),
+                ("phone_cipher", models.TextField(blank=True)),
+                ("phone_index", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("bank_cipher", models.TextField(blank=True)),
+                ("bank_index", models.CharField(blank=True, db_index=True, max_length=64)),
+                (
+                    "member_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="家庭人口 Members"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['household_no'],
-                'indexes': [models.Index(fields=['county_code', 'household_no'], name='hh_county_no'), models.Index(fields=['town_code', 'household_no'], name='hh_town_no'), models.Index(fields=['village_code', 'household_no'], name='hh_village_no'), models.Index(fields=['county_code', 'category'], name='hh_county_cat')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('category', 'general'), ('exit_year__isnull', True)), models.Q(('category', 'exited'), ('exit_year__gte', 2014), ('exit_year__lte', 2020)), _connector='OR'), name='hh_exit_year_with_category')],
+                "ordering": ["household_no"],
+                "indexes": [
+                    models.Index(fields=["county_code", "household_no"], name="hh_county_no"),
+                    models.Index(fields=["town_code", "household_no"], name="hh_town_no"),
+                    models.Index(fields=["village_code", "household_no"], name="hh_village_no"),
+                    models.Index(fields=["county_code", "category"], name="hh_county_cat"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("category", "general"), ("exit_year__isnull", True)),
+                            models.Q(
+                                ("category", "exited"),
+                                ("exit_year__gte", 2014),
+                                ("exit_year__lte", 2020),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="hh_exit_year_with_category",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalSpendingLine',
+            name="HistoricalSpendingLine",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 Year')),
-                ('kind', models.CharField(choices=[('medical', '合规自付医疗支出 Out-of-pocket medical'), ('education', '教育支出 Education')], max_length=10, verbose_name='支出类型 Kind')),
-                ('amount', zhenxing.core.models.MoneyField(verbose_name='金额(元) Amount')),
-                ('source', models.CharField(blank=True, max_length=60, verbose_name='来源 Source')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='households.household')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 Year")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("medical", "合规自付医疗支出 Out-of-pocket medical"),
+                            ("education", "教育支出 Education"),
+                        ],
+                        max_length=10,
+                        verbose_name="支出类型 Kind",
+                    ),
+                ),
+                ("amount", zhenxing.core.models.MoneyField(verbose_name="金额(元) Amount")),
+                ("source", models.CharField(blank=True, max_length=60, verbose_name="来源 Source")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="households.household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical spending line',
-                'verbose_name_plural': 'historical spending lines',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalMember',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6, verbose_name='区县 County')),
-                ('town_code', models.CharField(max_length=9, verbose_name='乡镇 Town')),
-                ('village_code', models.CharField(max_length=12, verbose_name='村 Village')),
-                ('name', models.CharField(max_length=60, verbose_name='姓名 Name')),
-                ('name_pinyin', models.CharField(max_length=120)),
-                ('name_initials', models.CharField(max_length=30)),
-                ('id_cipher', models.TextField()),
-                ('id_index', models.CharField(max_length=64)),
-                ('sex', models.CharField(choices=[('M', '男 Male'), ('F', '女 Female')], max_length=1, verbose_name='性别 Sex')),
-                ('birth_date', models.DateField(verbose_name='出生日期 Birth date')),
-                ('relation', models.CharField(choices=[('head', '户主 Head'), ('spouse', '配偶 Spouse'), ('child', '子女 Child'), ('parent', '父母 Parent'), ('grandchild', '孙子女 Grandchild'), ('sibling', '兄弟姐妹 Sibling'), ('child_in_law', '儿媳女婿 Child-in-law'), ('other', '其他 Other')], max_length=12, verbose_name='与户主关系 Relation')),
-                ('status', models.CharField(choices=[('active', '在户 In the household'), ('moved_out', '迁出 Moved out'), ('deceased', '死亡 Deceased')], default='active', max_length=10, verbose_name='状态 Status')),
-                ('education', models.CharField(blank=True, choices=[('preschool', '学龄前 Pre-school'), ('primary', '小学 Primary'), ('junior', '初中 Junior secondary'), ('senior', '高中 Senior secondary'), ('vocational', '中职 Vocational secondary'), ('college', '大专 College'), ('university', '本科及以上 University'), ('none', '文盲或半文盲 None')], max_length=12, verbose_name='文化程度 Education')),
-                ('school_status', models.CharField(blank=True, choices=[('in_school', '在校 In school'), ('home_tuition', '送教上门 Home tuition'), ('exempt', '因病免学 Exempt for health'), ('out_of_school', '失学辍学 Out of school'), ('', '不适用 Not applicable')], max_length=16, verbose_name='在校情况 School status')),
-                ('health', models.CharField(choices=[('healthy', '健康 Healthy'), ('chronic', '长期慢性病 Chronic illness'), ('serious', '患有大病 Serious illness'), ('disabled', '残疾 Disability')], default='healthy', max_length=10, verbose_name='健康状况 Health')),
-                ('disability_grade', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='残疾等级 Disability grade')),
-                ('labour', models.CharField(choices=[('ordinary', '普通劳动力 Ordinary'), ('skilled', '技能劳动力 Skilled'), ('weak', '弱劳动力或半劳动力 Weak'), ('none', '无劳动力 None')], default='ordinary', max_length=10, verbose_name='劳动技能 Labour capacity')),
-                ('work_months', models.PositiveSmallIntegerField(default=0, verbose_name='务工月数 Months worked')),
-                ('work_place', models.CharField(blank=True, choices=[('', '未务工 Not working away'), ('in_county', '县内 In the county'), ('in_province', '省内县外 In the province'), ('out_province', '省外 Outside the province')], max_length=14, verbose_name='务工地点 Work place')),
-                ('medical_insurance', models.BooleanField(default=True, verbose_name='基本医疗保险 Basic medical insurance')),
-                ('critical_illness_insurance', models.BooleanField(default=True, verbose_name='大病保险 Critical-illness insurance')),
-                ('family_doctor', models.BooleanField(default=False, verbose_name='家庭医生签约 Family doctor')),
-                ('dibao', models.BooleanField(default=False, verbose_name='低保 Minimum living allowance')),
-                ('tekun', models.BooleanField(default=False, verbose_name='特困供养 Extreme-poverty support')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='households.household')),
-            ],
-            options={
-                'verbose_name': 'historical member',
-                'verbose_name_plural': 'historical members',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalIncomeLine',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 Year')),
-                ('kind', models.CharField(choices=[('wage', '工资性收入 Wage income'), ('business', '生产经营性收入 Business income'), ('property', '财产性收入 Property income'), ('transfer', '转移性收入 Transfer income')], max_length=10, verbose_name='收入类型 Kind')),
-                ('amount', zhenxing.core.models.MoneyField(verbose_name='金额(元) Amount')),
-                ('cost', zhenxing.core.models.MoneyField(default=0, verbose_name='生产经营支出(元) Production cost')),
-                ('source', models.CharField(max_length=60, verbose_name='来源 Source')),
-                ('source_ref', models.CharField(blank=True, max_length=64)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='households.household')),
-            ],
-            options={
-                'verbose_name': 'historical income line',
-                'verbose_name_plural': 'historical income lines',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalHouseholdFacts',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('food_secure', models.BooleanField(default=True, verbose_name='不愁吃 Food secure')),
-                ('clothing_secure', models.BooleanField(default=True, verbose_name='不愁穿 Clothing secure')),
-                ('house_grade', models.CharField(choices=[('A', 'A级 安全 Safe'), ('B', 'B级 基本安全 Basically safe'), ('C', 'C级 局部危险 Partly dangerous'), ('D', 'D级 整栋危房 Dangerous')], max_length=1, verbose_name='住房安全等级 House grade')),
-                ('house_assessed_on', models.DateField(blank=True, null=True, verbose_name='鉴定日期 Assessed on')),
-                ('water_litres', models.PositiveSmallIntegerField(verbose_name='人均日供水量(升) Litres per person per day')),
-                ('water_scarce_area', models.BooleanField(default=False, verbose_name='缺水地区 Water-scarce area')),
-                ('water_quality', models.CharField(choices=[('lab_test', '检测报告 Laboratory test'), ('on_site', '现场查看 On-site assessment'), ('unassessed', '未评价 Not assessed'), ('failed', '不达标 Failed')], default='on_site', max_length=10, verbose_name='水质评价 Water quality basis')),
-                ('water_piped', models.BooleanField(default=True, verbose_name='自来水入户 Piped into the home')),
-                ('water_trip_minutes', models.PositiveSmallIntegerField(default=0, verbose_name='单次取水往返分钟 Trip minutes')),
-                ('water_horizontal_m', models.PositiveIntegerField(default=0, verbose_name='取水水平距离(米) Horizontal metres')),
-                ('water_vertical_m', models.PositiveIntegerField(default=0, verbose_name='取水垂直距离(米) Vertical metres')),
-                ('water_outage_days', models.PositiveSmallIntegerField(default=0, verbose_name='年断水天数 Outage days per year')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='households.household')),
-            ],
-            options={
-                'verbose_name': 'historical 两不愁三保障 Basic needs facts',
-                'verbose_name_plural': 'historical 两不愁三保障 Basic needs factss',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalCadrePairing',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('since', models.DateField(verbose_name='结对日期 Paired since')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='结束日期 Until')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cadre', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='households.household')),
-            ],
-            options={
-                'verbose_name': 'historical cadre pairing',
-                'verbose_name_plural': 'historical cadre pairings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical spending line",
+                "verbose_name_plural": "historical spending lines",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='CadrePairing',
+            name="HistoricalMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(verbose_name='结对日期 Paired since')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='结束日期 Until')),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pairings', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pairings', to='households.household')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6, verbose_name="区县 County")),
+                ("town_code", models.CharField(max_length=9, verbose_name="乡镇 Town")),
+                ("village_code", models.CharField(max_length=12, verbose_name="村 Village")),
+                ("name", models.CharField(max_length=60, verbose_name="姓名 Name")),
+                ("name_pinyin", models.CharField(max_length=120)),
+                ("name_initials", models.CharField(max_length=30)),
+                ("id_cipher", models.TextField()),
+                ("id_index", models.CharField(max_length=64)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "男 Male"), ("F", "女 Female")],
+                        max_length=1,
+                        verbose_name="性别 Sex",
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="出生日期 Birth date")),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("head", "户主 Head"),
+                            ("spouse", "配偶 Spouse"),
+                            ("child", "子女 Child"),
+                            ("parent", "父母 Parent"),
+                            ("grandchild", "孙子女 Grandchild"),
+                            ("sibling", "兄弟姐妹 Sibling"),
+                            ("child_in_law", "儿媳女婿 Child-in-law"),
+                            ("other", "其他 Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="与户主关系 Relation",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "在户 In the household"),
+                            ("moved_out", "迁出 Moved out"),
+                            ("deceased", "死亡 Deceased"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态 Status",
+                    ),
+                ),
+                (
+                    "education",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("preschool", "学龄前 Pre-school"),
+                            ("primary", "小学 Primary"),
+                            ("junior", "初中 Junior secondary"),
+                            ("senior", "高中 Senior secondary"),
+                            ("vocational", "中职 Vocational secondary"),
+                            ("college", "大专 College"),
+                            ("university", "本科及以上 University"),
+                            ("none", "文盲或半文盲 None"),
+                        ],
+                        max_length=12,
+                        verbose_name="文化程度 Education",
+                    ),
+                ),
+                (
+                    "school_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("in_school", "在校 In school"),
+                            ("home_tuition", "送教上门 Home tuition"),
+                            ("exempt", "因病免学 Exempt for health"),
+                            ("out_of_school", "失学辍学 Out of school"),
+                            ("", "不适用 Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="在校情况 School status",
+                    ),
+                ),
+                (
+                    "health",
+                    models.CharField(
+                        choices=[
+                            ("healthy", "健康 Healthy"),
+                            ("chronic", "长期慢性病 Chronic illness"),
+                            ("serious", "患有大病 Serious illness"),
+                            ("disabled", "残疾 Disability"),
+                        ],
+                        default="healthy",
+                        max_length=10,
+                        verbose_name="健康状况 Health",
+                    ),
+                ),
+                (
+                    "disability_grade",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="残疾等级 Disability grade"
+                    ),
+                ),
+                (
+                    "labour",
+                    models.CharField(
+                        choices=[
+                            ("ordinary", "普通劳动力 Ordinary"),
+                            ("skilled", "技能劳动力 Skilled"),
+                            ("weak", "弱劳动力或半劳动力 Weak"),
+                            ("none", "无劳动力 None"),
+                        ],
+                        default="ordinary",
+                        max_length=10,
+                        verbose_name="劳动技能 Labour capacity",
+                    ),
+                ),
+                (
+                    "work_months",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="务工月数 Months worked"
+                    ),
+                ),
+                (
+                    "work_place",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "未务工 Not working away"),
+                            ("in_county", "县内 In the county"),
+                            ("in_province", "省内县外 In the province"),
+                            ("out_province", "省外 Outside the province"),
+                        ],
+                        max_length=14,
+                        verbose_name="务工地点 Work place",
+                    ),
+                ),
+                (
+                    "medical_insurance",
+                    models.BooleanField(
+                        default=True, verbose_name="基本医疗保险 Basic medical insurance"
+                    ),
+                ),
+                (
+                    "critical_illness_insurance",
+                    models.BooleanField(
+                        default=True, verbose_name="大病保险 Critical-illness insurance"
+                    ),
+                ),
+                (
+                    "family_doctor",
+                    models.BooleanField(default=False, verbose_name="家庭医生签约 Family doctor"),
+                ),
+                (
+                    "dibao",
+                    models.BooleanField(
+                        default=False, verbose_name="低保 Minimum living allowance"
+                    ),
+                ),
+                (
+                    "tekun",
+                    models.BooleanField(
+                        default=False, verbose_name="特困供养 Extreme-poverty support"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="households.household",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('until__isnull', True)), fields=('household',), name='pairing_one_current_cadre')],
+                "verbose_name": "historical member",
+                "verbose_name_plural": "historical members",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalIncomeLine",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 Year")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("wage", "工资性收入 Wage income"),
+                            ("business", "生产经营性收入 Business income"),
+                            ("property", "财产性收入 Property income"),
+                            ("transfer", "转移性收入 Transfer income"),
+                        ],
+                        max_length=10,
+                        verbose_name="收入类型 Kind",
+                    ),
+                ),
+                ("amount", zhenxing.core.models.MoneyField(verbose_name="金额(元) Amount")),
+                (
+                    "cost",
+                    zhenxing.core.models.MoneyField(
+                        default=0, verbose_name="生产经营支出(元) Production cost"
+                    ),
+                ),
+                ("source", models.CharField(max_length=60, verbose_name="来源 Source")),
+                ("source_ref", models.CharField(blank=True, max_length=64)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="households.household",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical income line",
+                "verbose_name_plural": "historical income lines",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalHouseholdFacts",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "food_secure",
+                    models.BooleanField(default=True, verbose_name="不愁吃 Food secure"),
+                ),
+                (
+                    "clothing_secure",
+                    models.BooleanField(default=True, verbose_name="不愁穿 Clothing secure"),
+                ),
+                (
+                    "house_grade",
+                    models.CharField(
+                        choices=[
+                            ("A", "A级 安全 Safe"),
+                            ("B", "B级 基本安全 Basically safe"),
+                            ("C", "C级 局部危险 Partly dangerous"),
+                            ("D", "D级 整栋危房 Dangerous"),
+                        ],
+                        max_length=1,
+                        verbose_name="住房安全等级 House grade",
+                    ),
+                ),
+                (
+                    "house_assessed_on",
+                    models.DateField(blank=True, null=True, verbose_name="鉴定日期 Assessed on"),
+                ),
+                (
+                    "water_litres",
+                    models.PositiveSmallIntegerField(
+                        verbose_name="人均日供水量(升) Litres per person per day"
+                    ),
+                ),
+                (
+                    "water_scarce_area",
+                    models.BooleanField(default=False, verbose_name="缺水地区 Water-scarce area"),
+                ),
+                (
+                    "water_quality",
+                    models.CharField(
+                        choices=[
+                            ("lab_test", "检测报告 Laboratory test"),
+                            ("on_site", "现场查看 On-site assessment"),
+                            ("unassessed", "未评价 Not assessed"),
+                            ("failed", "不达标 Failed"),
+                        ],
+                        default="on_site",
+                        max_length=10,
+                        verbose_name="水质评价 Water quality basis",
+                    ),
+                ),
+                (
+                    "water_piped",
+                    models.BooleanField(
+                        default=True, verbose_name="自来水入户 Piped into the home"
+                    ),
+                ),
+                (
+                    "water_trip_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="单次取水往返分钟 Trip minutes"
+                    ),
+                ),
+                (
+                    "water_horizontal_m",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="取水水平距离(米) Horizontal metres"
+                    ),
+                ),
+                (
+                    "water_vertical_m",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="取水垂直距离(米) Vertical metres"
+                    ),
+                ),
+                (
+                    "water_outage_days",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="年断水天数 Outage days per year"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="households.household",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical 两不愁三保障 Basic needs facts",
+                "verbose_name_plural": "historical 两不愁三保障 Basic needs factss",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalCadrePairing",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateField(verbose_name="结对日期 Paired since")),
+                ("until", models.DateField(blank=True, null=True, verbose_name="结束日期 Until")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="households.household",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical cadre pairing",
+                "verbose_name_plural": "historical cadre pairings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="CadrePairing",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateField(verbose_name="结对日期 Paired since")),
+                ("until", models.DateField(blank=True, null=True, verbose_name="结束日期 Until")),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pairings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pairings",
+                        to="households.household",
+                    ),
+                ),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("until__isnull", True)),
+                        fields=("household",),
+                        name="pairing_one_current_cadre",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HouseholdFacts',
+            name="HouseholdFacts",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('food_secure', models.BooleanField(default=True, verbose_name='不愁吃 Food secure')),
-                ('clothing_secure', models.BooleanField(default=True, verbose_name='不愁穿 Clothing secure')),
-                ('house_grade', models.CharField(choices=[('A', 'A级 安全 Safe'), ('B', 'B级 基本安全 Basically safe'), ('C', 'C级 局部危险 Partly dangerous'), ('D', 'D级 整栋危房 Dangerous')], max_length=1, verbose_name='住房安全等级 House grade')),
-                ('house_assessed_on', models.DateField(blank=True, null=True, verbose_name='鉴定日期 Assessed on')),
-                ('water_litres', models.PositiveSmallIntegerField(verbose_name='人均日供水量(升) Litres per person per day')),
-                ('water_scarce_area', models.BooleanField(default=False, verbose_name='缺水地区 Water-scarce area')),
-                ('water_quality', models.CharField(choices=[('lab_test', '检测报告 Laboratory test'), ('on_site', '现场查看 On-site assessment'), ('unassessed', '未评价 Not assessed'), ('failed', '不达标 Failed')], default='on_site', max_length=10, verbose_name='水质评价 Water quality basis')),
-                ('water_piped', models.BooleanField(default=True, verbose_name='自来水入户 Piped into the home')),
-                ('water_trip_minutes', models.PositiveSmallIntegerField(default=0, verbose_name='单次取水往返分钟 Trip minutes')),
-                ('water_horizontal_m', models.PositiveIntegerField(default=0, verbose_name='取水水平距离(米) Horizontal metres')),
-                ('water_vertical_m', models.PositiveIntegerField(default=0, verbose_name='取水垂直距离(米) Vertical metres')),
-                ('water_outage_days', models.PositiveSmallIntegerField(default=0, verbose_name='年断水天数 Outage days per year')),
-                ('household', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='facts', to='households.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "food_secure",
+                    models.BooleanField(default=True, verbose_name="不愁吃 Food secure"),
+                ),
+                (
+                    "clothing_secure",
+                    models.BooleanField(default=True, verbose_name="不愁穿 Clothing secure"),
+                ),
+                (
+                    "house_grade",
+                    models.CharField(
+                        choices=[
+                            ("A", "A级 安全 Safe"),
+                            ("B", "B级 基本安全 Basically safe"),
+                            ("C", "C级 局部危险 Partly dangerous"),
+                            ("D", "D级 整栋危房 Dangerous"),
+                        ],
+                        max_length=1,
+                        verbose_name="住房安全等级 House grade",
+                    ),
+                ),
+                (
+                    "house_assessed_on",
+                    models.DateField(blank=True, null=True, verbose_name="鉴定日期 Assessed on"),
+                ),
+                (
+                    "water_litres",
+                    models.PositiveSmallIntegerField(
+                        verbose_name="人均日供水量(升) Litres per person per day"
+                    ),
+                ),
+                (
+                    "water_scarce_area",
+                    models.BooleanField(default=False, verbose_name="缺水地区 Water-scarce area"),
+                ),
+                (
+                    "water_quality",
+                    models.CharField(
+                        choices=[
+                            ("lab_test", "检测报告 Laboratory test"),
+                            ("on_site", "现场查看 On-site assessment"),
+                            ("unassessed", "未评价 Not assessed"),
+                            ("failed", "不达标 Failed"),
+                        ],
+                        default="on_site",
+                        max_length=10,
+                        verbose_name="水质评价 Water quality basis",
+                    ),
+                ),
+                (
+                    "water_piped",
+                    models.BooleanField(
+                        default=True, verbose_name="自来水入户 Piped into the home"
+                    ),
+                ),
+                (
+                    "water_trip_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="单次取水往返分钟 Trip minutes"
+                    ),
+                ),
+                (
+                    "water_horizontal_m",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="取水水平距离(米) Horizontal metres"
+                    ),
+                ),
+                (
+                    "water_vertical_m",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="取水垂直距离(米) Vertical metres"
+                    ),
+                ),
+                (
+                    "water_outage_days",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="年断水天数 Outage days per year"
+                    ),
+                ),
+                (
+                    "household",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="facts",
+                        to="households.household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '两不愁三保障 Basic needs facts',
-                'constraints': [models.CheckConstraint(condition=models.Q(('water_outage_days__lte', 366)), name='facts_outage_days')],
+                "verbose_name": "两不愁三保障 Basic needs facts",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("water_outage_days__lte", 366)),
+                        name="facts_outage_days",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IncomeLine',
+            name="IncomeLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 Year')),
-                ('kind', models.CharField(choices=[('wage', '工资性收入 Wage income'), ('business', '生产经营性收入 Business income'), ('property', '财产性收入 Property income'), ('transfer', '转移性收入 Transfer income')], max_length=10, verbose_name='收入类型 Kind')),
-                ('amount', zhenxing.core.models.MoneyField(verbose_name='金额(元) Amount')),
-                ('cost', zhenxing.core.models.MoneyField(default=0, verbose_name='生产经营支出(元) Production cost')),
-                ('source', models.CharField(max_length=60, verbose_name='来源 Source')),
-                ('source_ref', models.CharField(blank=True, max_length=64)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incomes', to='households.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 Year")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("wage", "工资性收入 Wage income"),
+                            ("business", "生产经营性收入 Business income"),
+                            ("property", "财产性收入 Property income"),
+                            ("transfer", "转移性收入 Transfer income"),
+                        ],
+                        max_length=10,
+                        verbose_name="收入类型 Kind",
+                    ),
+                ),
+                ("amount", zhenxing.core.models.MoneyField(verbose_name="金额(元) Amount")),
+                (
+                    "cost",
+                    zhenxing.core.models.MoneyField(
+                        default=0, verbose_name="生产经营支出(元) Production cost"
+                    ),
+                ),
+                ("source", models.CharField(max_length=60, verbose_name="来源 Source")),
+                ("source_ref", models.CharField(blank=True, max_length=64)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incomes",
+                        to="households.household",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['household', 'year'], name='income_hh_year')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='income_amount_nonneg'), models.CheckConstraint(condition=models.Q(('cost__gte', 0)), name='income_cost_nonneg'), models.UniqueConstraint(condition=models.Q(('source_ref', ''), _negated=True), fields=('source_ref', 'household', 'year', 'kind'), name='income_source_once')],
+                "indexes": [models.Index(fields=["household", "year"], name="income_hh_year")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gte", 0)), name="income_amount_nonneg"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("cost__gte", 0)), name="income_cost_nonneg"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("source_ref", ""), _negated=True),
+                        fields=("source_ref", "household", "year", "kind"),
+                        name="income_source_once",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6, verbose_name='区县 County')),
-                ('town_code', models.CharField(max_length=9, verbose_name='乡镇 Town')),
-                ('village_code', models.CharField(max_length=12, verbose_name='村 Village')),
-                ('name', models.CharField(max_length=60, verbose_name='姓名 Name')),
-                ('name_pinyin', models.CharField(max_length=120)),
-                ('name_initials', models.CharField(max_length=30)),
-                ('id_cipher', models.TextField()),
-                ('id_index', models.CharField(max_length=64)),
-                ('sex', models.CharField(choices=[('M', '男 Male'), ('F', '女 Female')], max_length=1, verbose_name='性别 Sex')),
-                ('birth_date', models.DateField(verbose_name='出生日期 Birth date')),
-                ('relation', models.CharField(choices=[('head', '户主 Head'), ('spouse', '配偶 Spouse'), ('child', '子女 Child'), ('parent', '父母 Parent'), ('grandchild', '孙子女 Grandchild'), ('sibling', '兄弟姐妹 Sibling'), ('child_in_law', '儿媳女婿 Child-in-law'), ('other', '其他 Other')], max_length=12, verbose_name='与户主关系 Relation')),
-                ('status', models.CharField(choices=[('active', '在户 In the household'), ('moved_out', '迁出 Moved out'), ('deceased', '死亡 Deceased')], default='active', max_length=10, verbose_name='状态 Status')),
-                ('education', models.CharField(blank=True, choices=[('preschool', '学龄前 Pre-school'), ('primary', '小学 Primary'), ('junior', '初中 Junior secondary'), ('senior', '高中 Senior secondary'), ('vocational', '中职 Vocational secondary'), ('college', '大专 College'), ('university', '本科及以上 University'), ('none', '文盲或半文盲 None')], max_length=12, verbose_name='文化程度 Education')),
-                ('school_status', models.CharField(blank=True, choices=[('in_school', '在校 In school'), ('home_tuition', '送教上门 Home tuition'), ('exempt', '因病免学 Exempt for health'), ('out_of_school', '失学辍学 Out of school'), ('', '不适用 Not applicable')], max_length=16, verbose_name='在校情况 School status')),
-                ('health', models.CharField(choices=[('healthy', '健康 Healthy'), ('chronic', '长期慢性病 Chronic illness'), ('serious', '患有大病 Serious illness'), ('disabled', '残疾 Disability')], default='healthy', max_length=10, verbose_name='健康状况 Health')),
-                ('disability_grade', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='残疾等级 Disability grade')),
-                ('labour', models.CharField(choices=[('ordinary', '普通劳动力 Ordinary'), ('skilled', '技能劳动力 Skilled'), ('weak', '弱劳动力或半劳动力 Weak'), ('none', '无劳动力 None')], default='ordinary', max_length=10, verbose_name='劳动技能 Labour capacity')),
-                ('work_months', models.PositiveSmallIntegerField(default=0, verbose_name='务工月数 Months worked')),
-                ('work_place', models.CharField(blank=True, choices=[('', '未务工 Not working away'), ('in_county', '县内 In the county'), ('in_province', '省内县外 In the province'), ('out_province', '省外 Outside the province')], max_length=14, verbose_name='务工地点 Work place')),
-                ('medical_insurance', models.BooleanField(default=True, verbose_name='基本医疗保险 Basic medical insurance')),
-                ('critical_illness_insurance', models.BooleanField(default=True, verbose_name='大病保险 Critical-illness insurance')),
-                ('family_doctor', models.BooleanField(default=False, verbose_name='家庭医生签约 Family doctor')),
-                ('dibao', models.BooleanField(default=False, verbose_name='低保 Minimum living allowance')),
-                ('tekun', models.BooleanField(default=False, verbose_name='特困供养 Extreme-poverty support')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='households.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6, verbose_name="区县 County")),
+                ("town_code", models.CharField(max_length=9, verbose_name="乡镇 Town")),
+                ("village_code", models.CharField(max_length=12, verbose_name="村 Village")),
+                ("name", models.CharField(max_length=60, verbose_name="姓名 Name")),
+                ("name_pinyin", models.CharField(max_length=120)),
+                ("name_initials", models.CharField(max_length=30)),
+                ("id_cipher", models.TextField()),
+                ("id_index", models.CharField(max_length=64)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "男 Male"), ("F", "女 Female")],
+                        max_length=1,
+                        verbose_name="性别 Sex",
+                    ),
+                ),
+                ("birth_date", models.DateField(verbose_name="出生日期 Birth date")),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("head", "户主 Head"),
+                            ("spouse", "配偶 Spouse"),
+                            ("child", "子女 Child"),
+                            ("parent", "父母 Parent"),
+                            ("grandchild", "孙子女 Grandchild"),
+                            ("sibling", "兄弟姐妹 Sibling"),
+                            ("child_in_law", "儿媳女婿 Child-in-law"),
+                            ("other", "其他 Other"),
+                        ],
+                        max_length=12,
+                        verbose_name="与户主关系 Relation",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "在户 In the household"),
+                            ("moved_out", "迁出 Moved out"),
+                            ("deceased", "死亡 Deceased"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态 Status",
+                    ),
+                ),
+                (
+                    "education",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("preschool", "学龄前 Pre-school"),
+                            ("primary", "小学 Primary"),
+                            ("junior", "初中 Junior secondary"),
+                            ("senior", "高中 Senior secondary"),
+                            ("vocational", "中职 Vocational secondary"),
+                            ("college", "大专 College"),
+                            ("university", "本科及以上 University"),
+                            ("none", "文盲或半文盲 None"),
+                        ],
+                        max_length=12,
+                        verbose_name="文化程度 Education",
+                    ),
+                ),
+                (
+                    "school_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("in_school", "在校 In school"),
+                            ("home_tuition", "送教上门 Home tuition"),
+                            ("exempt", "因病免学 Exempt for health"),
+                            ("out_of_school", "失学辍学 Out of school"),
+                            ("", "不适用 Not applicable"),
+                        ],
+                        max_length=16,
+                        verbose_name="在校情况 School status",
+                    ),
+                ),
+                (
+                    "health",
+                    models.CharField(
+                        choices=[
+                            ("healthy", "健康 Healthy"),
+                            ("chronic", "长期慢性病 Chronic illness"),
+                            ("serious", "患有大病 Serious illness"),
+                            ("disabled", "残疾 Disability"),
+                        ],
+                        default="healthy",
+                        max_length=10,
+                        verbose_name="健康状况 Health",
+                    ),
+                ),
+                (
+                    "disability_grade",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="残疾等级 Disability grade"
+                    ),
+                ),
+                (
+                    "labour",
+                    models.CharField(
+                        choices=[
+                            ("ordinary", "普通劳动力 Ordinary"),
+                            ("skilled", "技能劳动力 Skilled"),
+                            ("weak", "弱劳动力或半劳动力 Weak"),
+                            ("none", "无劳动力 None"),
+                        ],
+                        default="ordinary",
+                        max_length=10,
+                        verbose_name="劳动技能 Labour capacity",
+                    ),
+                ),
+                (
+                    "work_months",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="务工月数 Months worked"
+                    ),
+                ),
+                (
+                    "work_place",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "未务工 Not working away"),
+                            ("in_county", "县内 In the county"),
+                            ("in_province", "省内县外 In the province"),
+                            ("out_province", "省外 Outside the province"),
+                        ],
+                        max_length=14,
+                        verbose_name="务工地点 Work place",
+                    ),
+                ),
+                (
+                    "medical_insurance",
+                    models.BooleanField(
+                        default=True, verbose_name="基本医疗保险 Basic medical insurance"
+                    ),
+                ),
+                (
+                    "critical_illness_insurance",
+                    models.BooleanField(
+                        default=True, verbose_name="大病保险 Critical-illness insurance"
+                    ),
+                ),
+                (
+                    "family_doctor",
+                    models.BooleanField(default=False, verbose_name="家庭医生签约 Family doctor"),
+                ),
+                (
+                    "dibao",
+                    models.BooleanField(
+                        default=False, verbose_name="低保 Minimum living allowance"
+                    ),
+                ),
+                (
+                    "tekun",
+                    models.BooleanField(
+                        default=False, verbose_name="特困供养 Extreme-poverty support"
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="households.household",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['household_id', 'id'],
-                'indexes': [models.Index(fields=['county_code', 'name'], name='m_county_name'), models.Index(fields=['town_code', 'name'], name='m_town_name'), models.Index(fields=['village_code', 'name'], name='m_village_name'), models.Index(fields=['county_code', 'name_pinyin'], name='m_county_pinyin'), models.Index(fields=['county_code', 'name_initials'], name='m_county_initials')],
-                'constraints': [models.UniqueConstraint(fields=('id_index',), name='member_unique_id'), models.CheckConstraint(condition=models.Q(('disability_grade__isnull', True), models.Q(('disability_grade__gte', 1), ('disability_grade__lte', 4)), _connector='OR'), name='member_disability_grade_1_4'), models.CheckConstraint(condition=models.Q(('work_months__lte', 12)), name='member_work_months')],
+                "ordering": ["household_id", "id"],
+                "indexes": [
+                    models.Index(fields=["county_code", "name"], name="m_county_name"),
+                    models.Index(fields=["town_code", "name"], name="m_town_name"),
+                    models.Index(fields=["village_code", "name"], name="m_village_name"),
+                    models.Index(fields=["county_code", "name_pinyin"], name="m_county_pinyin"),
+                    models.Index(fields=["county_code", "name_initials"], name="m_county_initials"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("id_index",), name="member_unique_id"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("disability_grade__isnull", True),
+                            models.Q(("disability_grade__gte", 1), ("disability_grade__lte", 4)),
+                            _connector="OR",
+                        ),
+                        name="member_disability_grade_1_4",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("work_months__lte", 12)), name="member_work_months"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SpendingLine',
+            name="SpendingLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度 Year')),
-                ('kind', models.CharField(choices=[('medical', '合规自付医疗支出 Out-of-pocket medical'), ('education', '教育支出 Education')], max_length=10, verbose_name='支出类型 Kind')),
-                ('amount', zhenxing.core.models.MoneyField(verbose_name='金额(元) Amount')),
-                ('source', models.CharField(blank=True, max_length=60, verbose_name='来源 Source')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='spendings', to='households.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度 Year")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("medical", "合规自付医疗支出 Out-of-pocket medical"),
+                            ("education", "教育支出 Education"),
+                        ],
+                        max_length=10,
+                        verbose_name="支出类型 Kind",
+                    ),
+                ),
+                ("amount", zhenxing.core.models.MoneyField(verbose_name="金额(元) Amount")),
+                ("source", models.CharField(blank=True, max_length=60, verbose_name="来源 Source")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="spendings",
+                        to="households.household",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['household', 'year'], name='spending_hh_year')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='spending_amount_nonneg')],
+                "indexes": [models.Index(fields=["household", "year"], name="spending_hh_year")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gte", 0)), name="spending_amount_nonneg"
+                    )
+                ],
             },
         ),
     ]

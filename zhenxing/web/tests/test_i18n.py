@@ -18,7 +18,7 @@ def _po_entries() -> dict[str, str]:
     msgid: list[str] = []
     msgstr: list[str] = []
     current: list[str] | None = None
-    lines = (LOCALE / "django.po").read_text(encoding="utf-8").splitlines() + [""]
+    lines = [*(LOCALE / "django.po").read_text(encoding="utf-8").splitlines(), ""]
     for line in lines:
         if line.startswith("msgid "):
             if msgid and "".join(msgid):
