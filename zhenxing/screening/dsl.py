@@ -392,7 +392,10 @@ def _arithmetic(node: Binary, left: Type, right: Type) -> Type:
             f"both sides of '{node.op}' must be numeric ({left}, {right})",
         )
     if node.op in ("+", "-"):
-        if left == right or (Type.NUMBER in (left, right) and Type.MONEY not in (left, right)):
+        # A written number beside money is yuan ("income - 500"); a counted one is not.
+        literal = isinstance(node.left, Literal) or isinstance(node.right, Literal)
+        no_money = Type.NUMBER in (left, right) and Type.MONEY not in (left, right)
+        if left == right or literal or no_money:
             return left if left != Type.NUMBER else right
         raise _mismatch(
             node.pos,

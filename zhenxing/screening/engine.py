@@ -8,6 +8,8 @@
    category from those columns into the run's results.
 
 Money columns are integer fen; per-capita income rounds half up to the fen in integer arithmetic.
+PostgreSQL's SUM of bigint is numeric, so every money sum is cast back to BIGINT: otherwise the
+per-capita division would be a decimal division and the half-up rule would be lost.
 """
 
 from __future__ import annotations
@@ -79,21 +81,26 @@ LEFT JOIN (
 ) m ON m.household_id = h.id
 LEFT JOIN (
     SELECT l.household_id,
-           SUM(CASE WHEN l.kind = 'wage' THEN l.amount ELSE 0 END) AS wage,
-           SUM(CASE WHEN l.kind = 'business' THEN l.amount ELSE 0 END) AS business,
-           SUM(CASE WHEN l.kind = 'property' THEN l.amount ELSE 0 END) AS property,
-           SUM(CASE WHEN l.kind = 'transfer' THEN l.amount ELSE 0 END) AS transfer,
-           SUM(l.cost) AS cost,
-           SUM(CASE WHEN l.source_ref <> '' THEN l.amount - l.cost ELSE 0 END) AS industry,
-           SUM(l.amount) - SUM(l.cost) AS net
+           CAST(SUM(CASE WHEN l.kind = 'wage' THEN l.amount ELSE 0 END) AS BIGINT) AS wage,
+           CAST(SUM(CASE WHEN l.kind = 'business' THEN l.amount ELSE 0 END) AS BIGINT)
+               AS business,
+           CAST(SUM(CASE WHEN l.kind = 'property' THEN l.amount ELSE 0 END) AS BIGINT)
+               AS property,
+           CAST(SUM(CASE WHEN l.kind = 'transfer' THEN l.amount ELSE 0 END) AS BIGINT)
+               AS transfer,
+           CAST(SUM(l.cost) AS BIGINT) AS cost,
+           CAST(SUM(CASE WHEN l.source_ref <> '' THEN l.amount - l.cost ELSE 0 END) AS BIGINT)
+               AS industry,
+           CAST(SUM(l.amount - l.cost) AS BIGINT) AS net
     FROM households_incomeline l
     WHERE l.year = %(year)s
     GROUP BY l.household_id
 ) i ON i.household_id = h.id
 LEFT JOIN (
     SELECT household_id,
-           SUM(CASE WHEN kind = 'medical' THEN amount ELSE 0 END) AS medical,
-           SUM(CASE WHEN kind = 'education' THEN amount ELSE 0 END) AS education
+           CAST(SUM(CASE WHEN kind = 'medical' THEN amount ELSE 0 END) AS BIGINT) AS medical,
+           CAST(SUM(CASE WHEN kind = 'education' THEN amount ELSE 0 END) AS BIGINT)
+               AS education
     FROM households_spendingline
     WHERE year = %(year)s
     GROUP BY household_id

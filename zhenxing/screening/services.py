@@ -323,8 +323,10 @@ def run_start(
     what_if: bool = False,
     rule_set: RuleSet | None = None,
     param_overrides: dict[str, str] | None = None,
+    background: bool = True,
 ) -> Run:
-    """Check the plan, record the run, and hand it to the background worker."""
+    """Check the plan and record the run; the background worker executes it (or, with
+    `background=False`, the caller does, e.g. the command line)."""
     _require(policies.can_run(actor), actor, "run_start")
     plan = run_plan(
         year=year, county_code=county_code, rule_set=rule_set, param_overrides=param_overrides
@@ -343,7 +345,8 @@ def run_start(
     run.rule_sets.set({g.rule_set for g in plan})
     from zhenxing.screening.tasks import run_execute_task  # tasks import services
 
-    transaction.on_commit(lambda: run_execute_task.enqueue(run.pk))
+    if background:
+        transaction.on_commit(lambda: run_execute_task.enqueue(run.pk))
     return run
 
 
@@ -383,6 +386,9 @@ def run_execute(run_id: int) -> Run:
     job_id = run.job_id
     try:
         with transaction.atomic():
+            # A run is executed once: a second delivery of the task finds it done.
+            if Run.objects.select_for_update().get(pk=run_id).status != "running":
+                return run
             groups = plan_groups(run)
             steps = 2 + len(groups)
             if job_id:

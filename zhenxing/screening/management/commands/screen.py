@@ -57,8 +57,9 @@ class Command(BaseCommand):
                 county_code=county,
                 rule_set=rule_set,
                 what_if=options["dry_run"] or rule_set is not None,
+                background=False,
             )
-            run = run_execute(run.pk) if run.status == "running" else run
+            run = run_execute(run.pk)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self._print(run.counts)
