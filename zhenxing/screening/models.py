@@ -168,9 +168,11 @@ class Run(models.Model):
 class SnapshotRow(models.Model):
     """Every indicator the rules read, for one household in one run. Money in fen."""
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="snapshot")
+    # Indexed through the unique (run, household) constraint; single-column FK indexes would
+    # only slow the million-row inserts of a run.
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="snapshot", db_index=False)
     household = models.ForeignKey(
-        "households.Household", on_delete=models.PROTECT, related_name="+"
+        "households.Household", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     county_code = models.CharField(max_length=6)
     town_code = models.CharField(max_length=9)
@@ -222,9 +224,10 @@ class SnapshotRow(models.Model):
 
 
 class Result(models.Model):
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results")
+    # Indexed through the composite indexes below (see SnapshotRow).
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results", db_index=False)
     household = models.ForeignKey(
-        "households.Household", on_delete=models.PROTECT, related_name="+"
+        "households.Household", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     county_code = models.CharField(max_length=6)
     town_code = models.CharField(max_length=9)
@@ -233,7 +236,9 @@ class Result(models.Model):
     # Bit i = the i-th rule (by position) of the rule set that judged the household's town.
     flags = models.BigIntegerField(default=0)
     risk_mask = models.BigIntegerField(default=0)
-    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+")
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     suggested_category = models.CharField(max_length=16, blank=True)
 
     class Meta:

@@ -118,7 +118,9 @@ def explain(run: Run, result: Result) -> list[RuleOutcome]:
     )
     judged = _judged_rules(group.rule_set, group.params)
     fired = explain_flags(run_id=run.pk, household_id=result.household_id, rules=judged)
-    snapshot = SnapshotRow.objects.filter(run=run, household_id=result.household_id).values().get()
+    snapshot: dict[str, Any] = dict(
+        SnapshotRow.objects.filter(run=run, household_id=result.household_id).values().get()
+    )
     values = {name: display(d.type, snapshot[name]) for name, d in INDICATORS.items()}
     params = {name: display(p.type, p.value) for name, p in group.params.items()}
     outcomes = []

@@ -389,6 +389,7 @@ def run_execute(run_id: int) -> Run:
             # A run is executed once: a second delivery of the task finds it done.
             if Run.objects.select_for_update().get(pk=run_id).status != "running":
                 return run
+            engine.tune_for_bulk()
             groups = plan_groups(run)
             steps = 2 + len(groups)
             if job_id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -35,10 +36,10 @@ AS_OF = date(2025, 12, 31)
 TEXT = DEFAULT_RULES.read_text(encoding="utf-8")
 
 
-def _run(**kwargs: object) -> Run:
+def _run(**kwargs: Any) -> Run:
     run = run_start(
         actor=None, year=2025, county_code="500102", as_of=AS_OF, background=False, **kwargs
-    )  # type: ignore[arg-type]
+    )
     return run_execute(run.pk)
 
 
