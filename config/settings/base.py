@@ -6,6 +6,7 @@ Environment variables:
   ZHENXING_DATA_KEY    base64 AES-256 key for personal-data fields; separate from SECRET_KEY
   ZHENXING_INDEX_KEY   base64 HMAC key for the blind index of personal-data fields
   ZHENXING_AUDIT_KEY   base64 HMAC key that seals the audit chain
+  ZHENXING_RECEIPT_KEY base64 HMAC key of the verification codes on purchase receipts
   ZHENXING_DEBUG       "1" for development error pages
   ZHENXING_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
   ZHENXING_SECURE      "1" behind HTTPS: secure cookies, HSTS, SSL redirect
@@ -52,6 +53,7 @@ SECRET_KEY = _local_secret("SECRET_KEY", 48)
 ZHENXING_DATA_KEY = _local_secret("ZHENXING_DATA_KEY", 32)
 ZHENXING_INDEX_KEY = _local_secret("ZHENXING_INDEX_KEY", 32)
 ZHENXING_AUDIT_KEY = _local_secret("ZHENXING_AUDIT_KEY", 32)
+ZHENXING_RECEIPT_KEY = _local_secret("ZHENXING_RECEIPT_KEY", 32)  # purchase receipt codes
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ZHENXING_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
     "zhenxing.jobs",
     "zhenxing.households",
     "zhenxing.screening",
+    "zhenxing.monitoring",
     "zhenxing.web",
     "zhenxing.demo",
 ]

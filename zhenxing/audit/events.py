@@ -27,6 +27,8 @@ class AuditEventType(enum.StrEnum):
     REGISTRY_EDIT = "registry.edit"
     APPROVAL = "approval"
     NOTICE_PUBLISH = "notice.publish"
+    CASE_STEP = "case.step"
+    MONITORING_RECORD = "monitoring.record"
     POSTING = "ledger.post"
     REVERSAL = "ledger.reverse"
     CONFIG_CHANGE = "config.change"
@@ -34,6 +36,8 @@ class AuditEventType(enum.StrEnum):
     BACKUP = "backup"
     RESTORE = "restore"
     AUDIT_VERIFY = "audit.verify"
+    INDUSTRY_RECORD = "industry.record"
+    SETTLEMENT = "industry.settle"
 
     @property
     def label_zh(self) -> str:
@@ -62,6 +66,8 @@ _LABELS_ZH = {
     AuditEventType.REGISTRY_EDIT: "修改农户信息",
     AuditEventType.APPROVAL: "审批",
     AuditEventType.NOTICE_PUBLISH: "发布公示",
+    AuditEventType.CASE_STEP: "监测流程办理",
+    AuditEventType.MONITORING_RECORD: "监测记录",
     AuditEventType.POSTING: "记账",
     AuditEventType.REVERSAL: "冲正",
     AuditEventType.CONFIG_CHANGE: "配置变更",
@@ -69,6 +75,8 @@ _LABELS_ZH = {
     AuditEventType.BACKUP: "备份",
     AuditEventType.RESTORE: "恢复",
     AuditEventType.AUDIT_VERIFY: "审计链校验",
+    AuditEventType.INDUSTRY_RECORD: "产业链登记",
+    AuditEventType.SETTLEMENT: "产季结算",
 }
 
 

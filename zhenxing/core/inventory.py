@@ -82,6 +82,28 @@ INVENTORY: dict[str, PersonalField] = {
     "screening.SnapshotRow.tekun_members": PersonalField(
         "排查证据 evidence a screening saw", _REGISTRY, "scoped; kept with the run"
     ),
+    "monitoring.Declaration.name": PersonalField(
+        "核对自主申报人 match a self-declaration",
+        _REGISTRY,
+        "scoped to the village; never shown publicly",
+    ),
+    "monitoring.Declaration.id_cipher": PersonalField(
+        "核对自主申报人 match a self-declaration", _REGISTRY, "AES-GCM; masked 6+4"
+    ),
+    "monitoring.Declaration.id_index": PersonalField(
+        "匹配登记成员 match a registered member", _REGISTRY, "HMAC blind index"
+    ),
+    "monitoring.Declaration.phone_cipher": PersonalField(
+        "回访申报人 call the declarant back", _REGISTRY, "AES-GCM; masked 3+4"
+    ),
+    "monitoring.Declaration.ip_index": PersonalField(
+        "公开申报限流 rate limit of the public form",
+        "申报后 1 年 / 1 year after the declaration",
+        "HMAC of the address; the address itself is not stored",
+    ),
+    "monitoring.AlertImport.file_name": PersonalField(
+        "导入记录 import record (a file name may name a person)", _AUDIT, "scoped to the county"
+    ),
     "accounts.User.username": PersonalField(
         "登录 sign-in", "账户注销后 1 年 / 1 year after closing", "—"
     ),

@@ -126,12 +126,24 @@ class Member(RegionCodes):
 
     class Meta:
         ordering = ["household_id", "id"]
+        # Search indexes cover the search (region codes and household id after the searched
+        # column), so "households with a member named 王…" reads the index only, never the
+        # member rows: at 930,000 people that is 70 ms instead of 700 (benchmarks/README.md).
         indexes = [
-            models.Index(fields=["county_code", "name"], name="m_county_name"),
+            models.Index(
+                fields=["county_code", "name", "town_code", "village_code", "household"],
+                name="m_search_name",
+            ),
             models.Index(fields=["town_code", "name"], name="m_town_name"),
             models.Index(fields=["village_code", "name"], name="m_village_name"),
-            models.Index(fields=["county_code", "name_pinyin"], name="m_county_pinyin"),
-            models.Index(fields=["county_code", "name_initials"], name="m_county_initials"),
+            models.Index(
+                fields=["county_code", "name_pinyin", "town_code", "village_code", "household"],
+                name="m_search_pinyin",
+            ),
+            models.Index(
+                fields=["county_code", "name_initials", "town_code", "village_code", "household"],
+                name="m_search_initials",
+            ),
         ]
         constraints = [
             # One person, one record: the blind index is the duplicate guard.

@@ -8,7 +8,7 @@ Holds:
 - `household_list`: the one search of the registry (query, town, village, category).
 - `household_get`, `member_get`: one object in scope, or `NotInScope` (→ 404, audited).
 - `household_members`, `household_pairing`: parts of the detail page.
-- `town_options`, `village_options`, `village_names`: filter options and names for a page.
+- `town_options`, `village_options`, `group_options`, `village_names`: options and names.
 - `household_history`: field-level record versions of a household and its parts.
 """
 
@@ -25,7 +25,8 @@ from django.db.models import Case, Field, Model, Q, QuerySet, Value, When
 
 from zhenxing.accounts.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.core.crypto import blind_index
-from zhenxing.core.idnumbers import normalise_id
+from zhenxing.core.errors import DomainError
+from zhenxing.core.idnumbers import convert_15_to_18, normalise_id
 from zhenxing.households.models import (
     ID_CONTEXT,
     CadrePairing,
@@ -72,20 +73,52 @@ def _prefix(column: str, text: str) -> Q:
     return Q(**{f"{column}__gte": text, f"{column}__lt": text + HIGH})
 
 
-def _member_matches(actor: Any, query: str) -> QuerySet[Member] | None:
-    """Members matching the query, or None when the query names a household number."""
+def _searchable_members(actor: Any) -> QuerySet[Member]:
+    """`members_visible`, plus the county of a regional scope: redundant for the result, but it
+    lets a town's or a village's search use the county-led covering indexes of `Member`."""
+    members = members_visible(actor)
+    scope = scope_of(actor)
+    if scope.kind == ScopeKind.REGION and scope.county_code:
+        members = members.filter(county_code=scope.county_code)
+    return members
+
+
+def _id_number_key(text: str) -> str:
+    """The blind-index input of an ID number as typed; a legacy 15-digit number is converted."""
+    if len(text) == 15:
+        try:
+            return convert_15_to_18(text)
+        except DomainError:
+            return text
+    return text
+
+
+def _search(actor: Any, query: str) -> Q:
+    """The condition on households for what was typed (see the module docstring)."""
     folded = unicodedata.normalize("NFKC", query).strip()
     as_id = normalise_id(folded)
-    members = members_visible(actor)
     if _ID_LIKE.fullmatch(as_id):
-        return members.filter(id_index=blind_index(as_id, context=ID_CONTEXT))
+        # Exact, through the blind index: a wrong check digit finds nobody. Digits only are
+        # also the beginning of a household number (19 digits in the demo), so both are read.
+        index = blind_index(_id_number_key(as_id), context=ID_CONTEXT)
+        found = list(
+            _searchable_members(actor).filter(id_index=index).values_list("household_id", flat=True)
+        )
+        return Q(pk__in=found) | _prefix("household_no", as_id)
     if _HOUSEHOLD_NO.fullmatch(folded):
-        return None
+        return _prefix("household_no", folded.upper())
+    members = _searchable_members(actor)
     latin = folded.replace(" ", "").casefold()
     if _LATIN.fullmatch(latin):
-        # Short all-consonant-looking input reads as initials ("dmf"); longer as full pinyin.
-        return members.filter(_prefix("name_initials", latin) | _prefix("name_pinyin", latin))
-    return members.filter(_prefix("name", folded))
+        # Initials ("dmf") or the beginning of the full pinyin ("dengm"). One letter is both the
+        # first initial and the first letter of the pinyin, so one index is enough for it.
+        condition = _prefix("name_initials", latin)
+        if len(latin) > 1:
+            condition |= _prefix("name_pinyin", latin)
+        members = members.filter(condition)
+    else:
+        members = members.filter(_prefix("name", folded))
+    return Q(pk__in=members.values("household_id"))
 
 
 def household_list(
@@ -96,6 +129,8 @@ def household_list(
     village_code: str = "",
     category: str = "",
 ) -> QuerySet[Household]:
+    """The registry search: households in the actor's scope matching the query and filters,
+    in household-number order (stable pages)."""
     households = households_visible(actor)
     if town_code:
         households = households.filter(town_code=town_code)
@@ -103,13 +138,8 @@ def household_list(
         households = households.filter(village_code=village_code)
     if category:
         households = households.filter(category=category)
-    query = query.strip()
-    if query:
-        members = _member_matches(actor, query)
-        if members is None:
-            households = households.filter(_prefix("household_no", query.upper()))
-        else:
-            households = households.filter(pk__in=members.values("household_id"))
+    if query.strip():
+        households = households.filter(_search(actor, query))
     return households.order_by("household_no")
 
 
@@ -150,6 +180,20 @@ def village_options(actor: Any, town_code: str = "") -> QuerySet[Division]:
     if town_code:
         villages = villages.filter(town_code=town_code)
     return villages.order_by("code")
+
+
+def group_options(actor: Any) -> list[Division]:
+    """Village groups inside the actor's scope, each named "village group" for a select."""
+    visible = divisions_visible(actor)
+    groups = list(visible.filter(level="group").order_by("code"))
+    villages = dict(
+        visible.filter(level="village", code__in={g.code[:12] for g in groups}).values_list(
+            "code", "name"
+        )
+    )
+    for group in groups:
+        group.name = f"{villages.get(group.code[:12], '')} {group.name}".strip()
+    return groups
 
 
 def village_names(codes: Iterable[str]) -> dict[str, str]:

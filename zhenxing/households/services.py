@@ -19,11 +19,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from simple_history.utils import bulk_create_with_history
 
 from zhenxing.accounts.models import User
 from zhenxing.audit.events import AuditEventType, Outcome
 from zhenxing.audit.services import record
+from zhenxing.core.bulk import bulk_insert_with_history
 from zhenxing.core.crypto import blind_index, decrypt, encrypt
 from zhenxing.core.errors import DomainError, ErrorCode
 from zhenxing.core.pinyin import name_initials, name_pinyin
@@ -170,13 +170,9 @@ def households_create(
     if not drafts:
         return []
     with transaction.atomic():
-        households = bulk_create_with_history(
-            [_household_objects(d) for d in drafts],
-            Household,
-            batch_size=2000,
-            default_change_reason=source,
+        households = bulk_insert_with_history(
+            [_household_objects(d) for d in drafts], Household, change_reason=source
         )
-        # bulk_create_with_history returns the objects; ids are set on PostgreSQL and SQLite.
         members: list[Member] = []
         facts: list[HouseholdFacts] = []
         incomes: list[IncomeLine] = []
@@ -240,7 +236,7 @@ def households_create(
             (Member, members), (HouseholdFacts, facts), (IncomeLine, incomes),
             (SpendingLine, spendings),
         ):  # fmt: skip
-            bulk_create_with_history(rows, model, batch_size=2000, default_change_reason=source)
+            bulk_insert_with_history(rows, model, change_reason=source)
         record(
             AuditEventType.IMPORT if len(drafts) > 1 else AuditEventType.REGISTRY_CREATE,
             actor=actor,

@@ -24,6 +24,37 @@ REGISTRY_ROLES = frozenset(
 
 MENU: list[MenuItem] = [
     MenuItem(_("Home"), "web:home", "house", frozenset(Role.values)),
+    MenuItem(_("Households"), "households:list", "house-door", REGISTRY_ROLES),
+    MenuItem(
+        _("Roster import"),
+        "households_import:home",
+        "file-earmark-arrow-up",
+        frozenset({Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER}),
+    ),
+    MenuItem(
+        _("Screening"),
+        "screening:runs",
+        "clipboard2-pulse",
+        frozenset({Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER, Role.SUPERVISOR}),
+    ),
+    MenuItem(
+        _("Monitoring"),
+        "monitoring:tasks",
+        "shield-check",
+        frozenset({Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER, Role.CADRE}),
+    ),
+    MenuItem(
+        _("Notices"),
+        "monitoring:notices",
+        "megaphone",
+        frozenset({Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER, Role.SUPERVISOR}),
+    ),
+    MenuItem(
+        _("Monitoring indicators"),
+        "monitoring:indicators",
+        "bar-chart",
+        frozenset({Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER, Role.SUPERVISOR}),
+    ),
     MenuItem(_("Regions"), "web:regions", "diagram-3", REGISTRY_ROLES | {Role.SYSTEM_ADMIN}),
     MenuItem(
         _("Accounts"), "web:accounts", "people", frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})
