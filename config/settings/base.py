@@ -216,6 +216,8 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# The web server refuses larger request bodies outright: the 20 MB upload cap plus form overhead.
+ZHENXING_MAX_REQUEST_BYTES = 21 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

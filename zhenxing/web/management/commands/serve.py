@@ -7,6 +7,7 @@ import subprocess
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from waitress import serve
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
                 port=options["port"],
                 threads=options["threads"],
                 ident="zhenxing",
+                # Refuse bodies above the upload cap before Django buffers them (security E2).
+                max_request_body_size=settings.ZHENXING_MAX_REQUEST_BYTES,
             )
         except KeyboardInterrupt:
             pass

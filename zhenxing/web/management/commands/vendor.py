@@ -16,6 +16,11 @@ ICONS = "bootstrap-icons/font"
 ASSETS = {
     "bootstrap/dist/css/bootstrap.min.css": "vendor/bootstrap/css/bootstrap.min.css",
     "bootstrap/dist/js/bootstrap.bundle.min.js": "vendor/bootstrap/js/bootstrap.bundle.min.js",
+    # The minified files name their source maps; the manifest storage checks they exist.
+    "bootstrap/dist/css/bootstrap.min.css.map": "vendor/bootstrap/css/bootstrap.min.css.map",
+    "bootstrap/dist/js/bootstrap.bundle.min.js.map": (
+        "vendor/bootstrap/js/bootstrap.bundle.min.js.map"
+    ),
     f"{ICONS}/bootstrap-icons.min.css": f"vendor/{ICONS}/bootstrap-icons.min.css",
     f"{ICONS}/fonts": f"vendor/{ICONS}/fonts",
     "echarts/dist/echarts.min.js": "vendor/echarts/echarts.min.js",
