@@ -222,8 +222,15 @@ CASES: list[tuple[str, Case, str, set[str], str]] = [
     (
         "uninsured member",
         replace(BASE, members=[Person(medical_insurance=False)]),
-        "marginal",
+        "consolidating",
         {"UNINSURED"},
+        "",
+    ),
+    (
+        "uninsured member of an exited household",
+        replace(BASE, category="exited", members=[Person(medical_insurance=False)]),
+        "marginal",
+        {"UNINSURED_EXITED"},
         "sudden_hardship",
     ),
     ("medical at 30 %", replace(BASE, medical=D("9000")), "stable", set(), ""),
@@ -265,9 +272,21 @@ CASES: list[tuple[str, Case, str, set[str], str]] = [
     (
         "no labour",
         replace(BASE, members=[Person(labour="none", work_months=0)]),
-        "marginal",
+        "consolidating",
         {"NO_LABOUR"},
-        "sudden_hardship",
+        "",
+    ),
+    (
+        "no labour, living on transfers below the threshold",
+        replace(
+            BASE,
+            members=[Person(labour="none", work_months=0)],
+            wage=D("0"),
+            transfer=D("6000"),
+        ),
+        "marginal",
+        {"NO_LABOUR", "INC_BELOW", "INC_DEPENDENT"},
+        "marginal",
     ),
     (
         "weak labour only",

@@ -61,7 +61,7 @@ def test_a_used_version_is_never_edited(county: None) -> None:
         ruleset_edit(actor=None, rule_set=rule_set, text=TEXT.replace("8000", "9000"))
     # then it is refused and the rules are unchanged
     assert caught.value.code is ScreeningErrorCode.USED_VERSION
-    assert rule_set.rules.count() == 18
+    assert rule_set.rules.count() == 19
 
 
 def test_a_draft_may_be_edited_and_versions_count_up(county: None) -> None:
@@ -188,7 +188,7 @@ def test_explanation_lists_every_rule_with_inputs(county: None) -> None:
     run = _run()
     result = Result.objects.get(run=run, household=household)
     outcomes = explain(run, result)
-    assert len(outcomes) == 18
+    assert len(outcomes) == 19
     fired = {o.code: o for o in outcomes if o.fired}
     assert set(fired) == {"INC_BELOW", "HOUSE_UNSAFE"}
     assert fired["INC_BELOW"].inputs == {"per_capita_net_income": "6,000.00"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
+from django.test import Client
+
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 
@@ -47,3 +49,13 @@ def test_compiled_catalogue_matches_the_source() -> None:
     # then every source entry translates as the .po says (run `make messages` after edits)
     stale = [k for k, v in _po_entries().items() if compiled.gettext(k) != v]
     assert stale == []
+
+
+def test_pages_are_chinese_even_for_an_english_browser(client: Client) -> None:
+    # given a browser that prefers English and has not used the language switch
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    # then the page is still Chinese
+    assert '<html lang="zh-CN"' in response.content.decode()
+    # and the switch (a cookie) makes it English
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en"' in client.get("/login/").content.decode()
