@@ -426,6 +426,7 @@ def test_pages_of_fifty_with_a_count(client: Client, world: RegistryWorld) -> No
     ]
     households_create(actor=None, drafts=drafts, source="test")
     signed_in(client, world.users["town"])
+    client.cookies["django_language"] = "en"  # the count's wording is checked in English
 
     first = client.get("/households/", {"village": world.regions.village_a2.code})
     second = client.get("/households/", {"village": world.regions.village_a2.code, "page": "2"})

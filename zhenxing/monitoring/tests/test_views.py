@@ -88,6 +88,7 @@ def test_a_step_through_the_web(world: MonitoringWorld) -> None:
 
 def test_public_declaration_page(world: MonitoringWorld) -> None:
     client = Client(enforce_csrf_checks=True)
+    client.cookies["django_language"] = "en"  # the answer is split at an English word below
     page = client.get("/monitoring/public/declare/")
     assert page.status_code == 200
     assert "柳溪示例村" in page.content.decode()
