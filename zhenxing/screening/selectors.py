@@ -19,7 +19,7 @@ from zhenxing.screening.dsl import Type
 from zhenxing.screening.engine import explain_flags
 from zhenxing.screening.indicators import INDICATORS
 from zhenxing.screening.loader import template_names
-from zhenxing.screening.models import Result, Rule, Run, SnapshotRow
+from zhenxing.screening.models import Result, RiskType, Rule, Run, Severity, SnapshotRow
 from zhenxing.screening.services import _judged_rules, plan_groups
 
 
@@ -94,6 +94,19 @@ class RuleOutcome:
     fired: bool
     reason_zh: str
     reason_en: str
+
+    @property
+    def input_rows(self) -> list[tuple[str, str, str]]:
+        """(label, name, value) of each input, for people who do not read column names."""
+        return [(INDICATORS[n].zh, n, v) for n, v in self.inputs.items() if n in INDICATORS]
+
+    @property
+    def severity_label(self) -> str:
+        return str(Severity(self.severity).label)
+
+    @property
+    def risk_label(self) -> str:
+        return str(RiskType(self.risk_type).label)
 
 
 def display(kind: Type, value: Any) -> str:

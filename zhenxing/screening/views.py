@@ -18,6 +18,7 @@ from zhenxing.accounts.access import scoped
 from zhenxing.accounts.roles import Role
 from zhenxing.accounts.scope import get_in_scope, scope_of
 from zhenxing.core.errors import DomainError
+from zhenxing.households.choices import MonitoringType
 from zhenxing.regions.models import Division
 from zhenxing.screening import exports, policies
 from zhenxing.screening.models import Parameter, RuleSet, Run, StabilityClass
@@ -152,8 +153,10 @@ def village_view(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
         results = results.filter(stability=stability)
     results = results.select_related("household").order_by("-flags", "household__household_no")
     page = Paginator(results, 50).get_page(request.GET.get("page"))
+    suggested = dict(MonitoringType.choices)
     for result in page:
         result.codes = flag_codes(result.rule_set_id, result.flags)  # type: ignore[attr-defined]
+        result.suggested_label = suggested.get(result.suggested_category, "")  # type: ignore[attr-defined]
     return render(
         request,
         "screening/village.html",
@@ -185,6 +188,7 @@ def explain_view(request: HttpRequest, run_id: int, household_id: int) -> HttpRe
             "result": result,
             "outcomes": outcomes,
             "fired": [o for o in outcomes if o.fired],
+            "suggested_label": dict(MonitoringType.choices).get(result.suggested_category, ""),
         },
     )
 
