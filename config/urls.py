@@ -7,6 +7,7 @@ urlpatterns = [
     path("households/import/", include("zhenxing.households.urls_import")),
     path("households/", include("zhenxing.households.urls")),
     path("screening/", include("zhenxing.screening.urls")),
+    path("industry/", include("zhenxing.industry.urls")),
     path("monitoring/", include("zhenxing.monitoring.urls")),
     path("", include("zhenxing.web.urls")),
 ]

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "zhenxing.jobs",
     "zhenxing.households",
     "zhenxing.screening",
+    "zhenxing.ledger",
+    "zhenxing.industry",
     "zhenxing.monitoring",
     "zhenxing.web",
     "zhenxing.demo",

@@ -55,6 +55,15 @@ MENU: list[MenuItem] = [
         "bar-chart",
         frozenset({Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER, Role.SUPERVISOR}),
     ),
+    MenuItem(
+        _("Benefit chain"),
+        "industry:home",
+        "basket",
+        frozenset({Role.DISTRICT_STAFF, Role.COOP_CLERK, Role.ENTERPRISE_CLERK}),
+    ),
+    MenuItem(
+        _("Clerk bindings"), "industry:clerks", "person-badge", frozenset({Role.SECURITY_ADMIN})
+    ),
     MenuItem(_("Regions"), "web:regions", "diagram-3", REGISTRY_ROLES | {Role.SYSTEM_ADMIN}),
     MenuItem(
         _("Accounts"), "web:accounts", "people", frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})

@@ -17,6 +17,7 @@ from zhenxing.demo.households import (
     demo_households_load,
     demo_pairings_ensure,
 )
+from zhenxing.demo.industry import demo_industry_load, industry_summary
 from zhenxing.demo.regions import demo_region_rows
 from zhenxing.regions.services import regions_load_roster
 from zhenxing.screening.models import Run
@@ -81,6 +82,8 @@ class Command(BaseCommand):
             f" ({elapsed:.1f}s)"
         )
         self._write_households(households)
+        for line in industry_summary(demo_industry_load(seed=options["seed"], scale=scale)):
+            self.stdout.write(line)
         if screening is not None:
             by_class = screening.counts.get("by_class", {})
             self.stdout.write(
