@@ -224,10 +224,20 @@ class SnapshotRow(models.Model):
 
 
 class Result(models.Model):
-    # Indexed through the composite indexes below (see SnapshotRow).
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="results", db_index=False)
+    # Indexed through the composite indexes below; no database constraint (see SnapshotRow).
+    run = models.ForeignKey(
+        Run,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        db_constraint=False,
+    )
     household = models.ForeignKey(
-        "households.Household", on_delete=models.PROTECT, related_name="+", db_index=False
+        "households.Household",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     county_code = models.CharField(max_length=6)
     town_code = models.CharField(max_length=9)
@@ -237,7 +247,7 @@ class Result(models.Model):
     flags = models.BigIntegerField(default=0)
     risk_mask = models.BigIntegerField(default=0)
     rule_set = models.ForeignKey(
-        RuleSet, on_delete=models.PROTECT, related_name="+", db_index=False
+        RuleSet, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     suggested_category = models.CharField(max_length=16, blank=True)
 
@@ -246,8 +256,11 @@ class Result(models.Model):
             models.UniqueConstraint(fields=["run", "household"], name="result_once"),
         ]
         indexes = [
-            models.Index(fields=["run", "town_code", "stability"], name="result_town_class"),
-            models.Index(fields=["run", "village_code", "stability"], name="result_vill_class"),
+            # One index serves town and village summaries (a village filter names its town
+            # too): each index costs seconds on a million-row run.
+            models.Index(
+                fields=["run", "town_code", "village_code", "stability"], name="result_area_class"
+            ),
             models.Index(fields=["household", "run"], name="result_household"),
         ]
 

@@ -208,7 +208,7 @@ def changed_households(actor: Any, trial: Run, base: Run, *, code: str = "") -> 
     if len(code) == 9:
         rows = rows.filter(town_code=code)
     elif len(code) == 12:
-        rows = rows.filter(village_code=code)
+        rows = rows.filter(town_code=code[:9], village_code=code)
     return rows.select_related("household").order_by("town_code", "village_code", "household_id")
 
 

@@ -147,7 +147,7 @@ def run_view(request: HttpRequest, run_id: int, code: str = "") -> HttpResponse:
 @scoped(*READERS, Role.CADRE)
 def village_view(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
     run = run_get(request.user, run_id)
-    results = results_visible(request.user, run).filter(village_code=code)
+    results = results_visible(request.user, run).filter(town_code=code[:9], village_code=code)
     stability = request.GET.get("class", "")
     if stability:
         results = results.filter(stability=stability)
