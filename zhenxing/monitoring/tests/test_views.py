@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 
 from zhenxing.accounts.tests.factories import sign_in_verified
@@ -150,3 +151,77 @@ def test_indicators_add_up(world: MonitoringWorld) -> None:
     )
     assert town.level == "village"
     assert sum(r.households for r in town.rows) == town.total.households == 1
+
+
+def test_identification_through_the_web(world: MonitoringWorld) -> None:
+    """A lead taken from the leads page through every step to 纳入监测, each by its own role."""
+    from datetime import datetime
+
+    import time_machine
+
+    from zhenxing.core.timeutil import BEIJING
+    from zhenxing.monitoring import services
+    from zhenxing.monitoring.models import Channel
+
+    household = world.a1
+    clients: dict[str, Client] = {}
+
+    def sign_in() -> None:  # sessions end after idle time, so each day of work signs in anew
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from zhenxing.accounts.tests.factories import totp_device_for, totp_token
+
+        for role in ("cadre", "officer", "town", "district"):
+            user, client = world.users[role], Client()
+            client.force_login(user)
+            if user.is_privileged:
+                device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                device = device or totp_device_for(user)
+                client.post("/otp/", {"token": totp_token(device)})
+            clients[role] = client
+
+    def step(role: str, case: Case, action: str, **data: object) -> Case:
+        response = clients[role].post(f"/monitoring/cases/{case.pk}/step/{action}/", data)
+        assert response["Location"] == f"/monitoring/cases/{case.pk}/", (action, response)
+        before = case.state
+        case.refresh_from_db()
+        messages = [str(m) for m in get_messages(response.wsgi_request)]
+        assert case.state != before, (action, messages)
+        return case
+
+    with time_machine.travel(datetime(2025, 3, 3, 9, 0, tzinfo=BEIJING), tick=False):
+        sign_in()
+        # given a lead a cadre found on a visit
+        lead = services.lead_record(
+            actor=world.users["cadre"], household=household, channel=Channel.VISIT,
+            detail="户主突发疾病住院", risk_types=["illness"],
+        )  # fmt: skip
+        # when the officer accepts it and the steps are taken on the case page
+        response = clients["officer"].post(f"/monitoring/leads/{lead.pk}/accept/")
+        assert response.status_code == 302
+        case = Case.objects.get(household=household)
+        step("cadre", case, "verify", notes="属实", monitoring_type="sudden_hardship",
+             risk_types=["illness"])  # fmt: skip
+        step("cadre", case, "authorise", authorised_on="2025-03-03", consent="1")
+        step("town", case, "compare", notes="无车辆房产", departments="公安")
+        step("officer", case, "evaluate", evaluated_on="2025-03-03", attendees="30",
+             votes_for="29", votes_against="0")  # fmt: skip
+        assert case.state == State.EVALUATED
+        response = clients["officer"].post(
+            "/monitoring/notices/new/",
+            {"village": household.village_code, "cases": [str(case.pk)], "end_date": "2025-03-08"},
+        )
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert case.state == State.IN_NOTICE
+    with time_machine.travel(datetime(2025, 3, 9, 8, 0, tzinfo=BEIJING), tick=False):
+        sign_in()
+        step("officer", case, "close_notice")
+        # each review is taken by someone other than the step's submitter (four eyes)
+        step("town", case, "town_review", notes="同意")
+        step("district", case, "county_approve", notes="同意")
+        step("district", case, "include", start_date="2025-03-09")
+    # then the household is monitored, with the type decided on the way
+    household.refresh_from_db()
+    assert case.state == State.INCLUDED
+    assert household.monitoring_type == "sudden_hardship"
