@@ -15,6 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from zhenxing.audit.events import AuditEventType, Outcome
+from zhenxing.audit.services import record
+
 ACCESS_ATTR = "zhenxing_access"
 
 View = Callable[..., HttpResponseBase]
@@ -49,6 +52,22 @@ def exempt(reason: str) -> Callable[[Any], Any]:
         return view
 
     return decorate
+
+
+def require_allowed(allowed: bool, actor: Any, action: str) -> None:
+    """A service's permission gate: refuse, with an audit row, unless `allowed`.
+
+    `actor=None` is the operator at the server's command line, who is always allowed. The row
+    is written before the refusal so it survives the caller's rolled-back transaction.
+    """
+    if actor is not None and not allowed:
+        record(
+            AuditEventType.PERMISSION_DENIED,
+            actor=actor,
+            outcome=Outcome.DENIED,
+            detail={"action": action},
+        )
+        raise PermissionDenied(action)
 
 
 def _callbacks(patterns: Iterable[Any], prefix: str = "") -> Iterable[tuple[str, Any]]:

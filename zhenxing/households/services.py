@@ -17,11 +17,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from zhenxing.accounts.access import require_allowed
 from zhenxing.accounts.models import User
-from zhenxing.audit.events import AuditEventType, Outcome
+from zhenxing.audit.events import AuditEventType
 from zhenxing.audit.services import record
 from zhenxing.core.bulk import bulk_insert_with_history
 from zhenxing.core.crypto import blind_index, decrypt, encrypt
@@ -70,18 +70,6 @@ class DomainErrors(Exception):
     def __init__(self, errors: list[DomainError]) -> None:
         self.errors = errors
         super().__init__("; ".join(e.message for e in errors))
-
-
-def _require(allowed: bool, actor: User | None, action: str) -> None:
-    """Refuse (audited) unless allowed; `actor=None` is the operator at the command line."""
-    if actor is not None and not allowed:
-        record(
-            AuditEventType.PERMISSION_DENIED,
-            actor=actor,
-            outcome=Outcome.DENIED,
-            detail={"action": action},
-        )
-        raise PermissionDenied(action)
 
 
 def sealed(value: str | None, context: str) -> tuple[str, str]:
@@ -166,7 +154,7 @@ def households_create(
     Inserts are set-based (bulk, with their first history version), so a roster of 100,000
     people costs a few statements per table rather than a statement per row.
     """
-    _require(policies.can_edit_registry(actor), actor, "households_create")
+    require_allowed(policies.can_edit_registry(actor), actor, "households_create")
     if not drafts:
         return []
     with transaction.atomic():
@@ -275,7 +263,7 @@ def household_update(
     *, actor: User | None, household: Household, changes: dict[str, str]
 ) -> Household:
     """Edit household fields. A blank phone or bank account in `changes` clears it."""
-    _require(policies.can_edit_registry(actor), actor, "household_update")
+    require_allowed(policies.can_edit_registry(actor), actor, "household_update")
     values, errors = _parse_changes(changes, HOUSEHOLD_EDITABLE)
     category = values.get("category") or household.category
     exit_year = values.get("exit_year") if "exit_year" in changes else household.exit_year
@@ -297,7 +285,7 @@ def household_update(
 
 
 def member_update(*, actor: User | None, member: Member, changes: dict[str, str]) -> Member:
-    _require(policies.can_edit_registry(actor), actor, "member_update")
+    require_allowed(policies.can_edit_registry(actor), actor, "member_update")
     values, errors = _parse_changes(changes, MEMBER_EDITABLE)
     for key in ("name", "relation", "health", "labour", "medical_insurance"):
         if key in changes and values.get(key) is None:
@@ -325,7 +313,7 @@ def member_update(*, actor: User | None, member: Member, changes: dict[str, str]
 def facts_update(
     *, actor: User | None, household: Household, changes: dict[str, str]
 ) -> HouseholdFacts:
-    _require(policies.can_edit_registry(actor), actor, "facts_update")
+    require_allowed(policies.can_edit_registry(actor), actor, "facts_update")
     values, errors = _parse_changes(changes, FACTS_EDITABLE)
     facts = HouseholdFacts.objects.filter(household=household).first()
     for key in REQUIRED_FACTS:
@@ -383,7 +371,7 @@ def personal_value_reveal(*, actor: User, obj: Household | Member, name: str, re
     """The full value of a personal field, for a stated reason; the view is audited (D2)."""
     if name not in PERSONAL_FIELDS:
         raise DomainError(RegistryErrorCode.NOT_PERSONAL, field=name, name=name)
-    _require(policies.can_unmask(actor), actor, "personal_value_reveal")
+    require_allowed(policies.can_unmask(actor), actor, "personal_value_reveal")
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise DomainError(RegistryErrorCode.REASON_REQUIRED, field="reason")

@@ -27,10 +27,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from zhenxing.accounts.access import require_allowed
 from zhenxing.accounts.models import User
 from zhenxing.accounts.roles import Role
 from zhenxing.audit.events import AuditEventType, Outcome
@@ -84,18 +84,6 @@ SETTLEMENT_SOURCE = "两金一链产季结算 Season settlement"
 DIVIDEND_SOURCE = "股金分红 Equity dividend"
 
 
-def _require(allowed: bool, actor: User | None, action: str) -> None:
-    """Refuse (audited) unless allowed; `actor=None` is the operator at the command line."""
-    if actor is not None and not allowed:
-        record(
-            AuditEventType.PERMISSION_DENIED,
-            actor=actor,
-            outcome=Outcome.DENIED,
-            detail={"action": action},
-        )
-        raise PermissionDenied(action)
-
-
 def _in_books(
     actor: User | None,
     *,
@@ -145,7 +133,7 @@ def _open(season: Season) -> None:
 
 
 def enterprise_create(*, actor: User | None, county_code: str, name: str) -> Enterprise:
-    _require(policies.can_configure(actor), actor, "enterprise_create")
+    require_allowed(policies.can_configure(actor), actor, "enterprise_create")
     _in_books(actor, county_code=county_code)
     if not name.strip():
         raise DomainError(IndustryErrorCode.NAME_REQUIRED, field="name")
@@ -156,7 +144,7 @@ def enterprise_create(*, actor: User | None, county_code: str, name: str) -> Ent
 
 
 def cooperative_create(*, actor: User | None, village_code: str, name: str) -> Cooperative:
-    _require(policies.can_configure(actor), actor, "cooperative_create")
+    require_allowed(policies.can_configure(actor), actor, "cooperative_create")
     village = _village(village_code)
     _in_books(actor, county_code=village.county_code)
     if not name.strip():
@@ -175,7 +163,7 @@ def cooperative_create(*, actor: User | None, village_code: str, name: str) -> C
 def point_create(
     *, actor: User | None, cooperative: Cooperative, village_code: str, name: str
 ) -> PurchasePoint:
-    _require(policies.can_configure(actor), actor, "point_create")
+    require_allowed(policies.can_configure(actor), actor, "point_create")
     _in_books(actor, county_code=cooperative.county_code)
     village = _village(village_code, cooperative.county_code)
     if not name.strip():
@@ -196,7 +184,7 @@ def membership_add(
     *, actor: User | None, cooperative: Cooperative, household: Household, joined_on: date
 ) -> Membership:
     """A registry household joins a cooperative (one current cooperative per household)."""
-    _require(policies.can_sign_protection(actor), actor, "membership_add")
+    require_allowed(policies.can_sign_protection(actor), actor, "membership_add")
     _in_books(actor, cooperative_id=cooperative.pk, county_code=cooperative.county_code)
     if household.county_code != cooperative.county_code:
         raise DomainError(
@@ -238,7 +226,7 @@ def clerk_bind(
 ) -> Clerk:
     """Bind a clerk's account to the books it keeps. A grant of scope, so the security
     administrator's (security.md B5) and audited as a role change."""
-    _require(policies.can_bind_clerks(actor), actor, "clerk_bind")
+    require_allowed(policies.can_bind_clerks(actor), actor, "clerk_bind")
     if user.role not in (Role.COOP_CLERK, Role.ENTERPRISE_CLERK):
         raise DomainError(IndustryErrorCode.ALREADY_BOUND, field="user", user=user.username)
     if (user.role == Role.COOP_CLERK) != (cooperative is not None) or (
@@ -298,7 +286,7 @@ class SeasonInput:
 
 def season_create(*, actor: User | None, county_code: str, data: SeasonInput) -> Season:
     """A season with its 雨水 instant computed (lunar-python, Beijing time)."""
-    _require(policies.can_configure(actor), actor, "season_create")
+    require_allowed(policies.can_configure(actor), actor, "season_create")
     _in_books(actor, county_code=county_code)
     if data.closes_on < data.opens_on:
         raise DomainError(IndustryErrorCode.SEASON_DATES, field="closes_on")
@@ -347,7 +335,7 @@ def order_agreement_sign(
     tonnes: Decimal,
     signed_on: date,
 ) -> OrderAgreement:
-    _require(policies.can_sign_order(actor), actor, "order_agreement_sign")
+    require_allowed(policies.can_sign_order(actor), actor, "order_agreement_sign")
     _in_books(actor, enterprise_id=enterprise.pk, county_code=season.county_code)
     contracted = domain.contracted_grams(tonnes_=tonnes)
     if OrderAgreement.objects.filter(season=season, cooperative=cooperative).exists():
@@ -378,7 +366,7 @@ def protection_agreement_sign(
 ) -> ProtectionAgreement:
     """A member's protection-price agreement; also recorded on the household as an industry
     assistance measure."""
-    _require(policies.can_sign_protection(actor), actor, "protection_agreement_sign")
+    require_allowed(policies.can_sign_protection(actor), actor, "protection_agreement_sign")
     _in_books(actor, cooperative_id=cooperative.pk, county_code=season.county_code)
     if not Membership.objects.filter(
         cooperative=cooperative, household=household, left_on__isnull=True
@@ -455,7 +443,7 @@ def deposit_pay(
 ) -> Entry | PendingEntry:
     """The deposit comes in through the bank: Dr bank clearing, Cr deposit held. Above the
     season's threshold it waits for a second person (B6). Paying twice changes nothing."""
-    _require(policies.can_pay_deposit(actor), actor, "deposit_pay")
+    require_allowed(policies.can_pay_deposit(actor), actor, "deposit_pay")
     season = agreement.season
     _in_books(
         actor,
@@ -497,7 +485,7 @@ def day_price_set(
 ) -> list[PointDayPrice]:
     """Announce the day's price at every active point of the cooperative (同价同步): a price
     that differs from one already set for that day at any of its points is refused."""
-    _require(policies.can_set_price(actor), actor, "day_price_set")
+    require_allowed(policies.can_set_price(actor), actor, "day_price_set")
     _in_books(actor, cooperative_id=cooperative.pk, county_code=season.county_code)
     if price <= 0:
         raise DomainError(IndustryErrorCode.PRICE_NOT_POSITIVE, field="price")
@@ -582,7 +570,7 @@ def weighing_record(
     zero, a point of another cooperative, a household that is not a member, an instant outside
     the season, no day price, a typed price below the floor before 雨水 or other than the day
     price. Nothing is written when refused."""
-    _require(policies.can_weigh(actor), actor, "weighing_record")
+    require_allowed(policies.can_weigh(actor), actor, "weighing_record")
     gross, deduction = domain.grams(gross_kg), domain.grams(deduction_kg)
     existing = Weighing.objects.filter(client_id=client_id).first()
     if existing is not None:
@@ -695,7 +683,7 @@ def delivery_record(
 ) -> Delivery:
     """A cooperative's delivery to its enterprise, at the enterprise's price, with the
     cooperative's costs of it. Idempotent on `client_id`."""
-    _require(policies.can_deliver(actor), actor, "delivery_record")
+    require_allowed(policies.can_deliver(actor), actor, "delivery_record")
     season = agreement.season
     _in_books(
         actor,
@@ -908,7 +896,7 @@ def _season_totals(statements: domain.SeasonStatements) -> dict[str, Any]:
 def settlement_submit(*, actor: User | None, season: Season) -> SettlementRun:
     """Close the season for recording and submit its settlement. Above the season's threshold
     (its largest single amount) it needs a second person's approval before it is posted."""
-    _require(policies.can_configure(actor), actor, "settlement_submit")
+    require_allowed(policies.can_configure(actor), actor, "settlement_submit")
     _in_books(actor, county_code=season.county_code)
     with transaction.atomic():
         Season.objects.select_for_update().get(pk=season.pk)  # waits for in-flight weighings
@@ -930,7 +918,7 @@ def settlement_submit(*, actor: User | None, season: Season) -> SettlementRun:
 
 def settlement_approve(*, actor: User | None, run: SettlementRun) -> SettlementRun:
     """The second pair of eyes (B6): district staff other than the submitter."""
-    _require(policies.can_configure(actor), actor, "settlement_approve")
+    require_allowed(policies.can_configure(actor), actor, "settlement_approve")
     _in_books(actor, county_code=run.season.county_code)
     if actor is not None and run.submitted_by_id == actor.pk:
         # Recorded outside any transaction that the refusal rolls back.
@@ -1304,7 +1292,7 @@ def shareholding_add(
     amount: Decimal,
     since: date,
 ) -> Shareholding:
-    _require(policies.can_configure(actor), actor, "shareholding_add")
+    require_allowed(policies.can_configure(actor), actor, "shareholding_add")
     _in_books(actor, county_code=cooperative.county_code)
     if amount <= 0:
         raise DomainError(IndustryErrorCode.PRICE_NOT_POSITIVE, field="amount")
@@ -1341,7 +1329,7 @@ def dividend_plan(
     """Split a year's dividend over the cooperative's shareholdings: households classed 临界 by
     the latest published screening get at least `floor_rate` of their shares (涉农资金股权化,
     domain.md §1.3); the rest is pro rata, largest remainder, summing exactly to `total`."""
-    _require(policies.can_configure(actor), actor, "dividend_plan")
+    require_allowed(policies.can_configure(actor), actor, "dividend_plan")
     _in_books(actor, county_code=cooperative.county_code)
     if DividendDistribution.objects.filter(cooperative=cooperative, year=year).exists():
         raise DomainError(IndustryErrorCode.DIVIDEND_EXISTS, field="year", year=year)
@@ -1405,7 +1393,7 @@ def dividend_approve(*, actor: User | None, distribution: DividendDistribution) 
     """Post the distribution (Dr dividend distribution, Cr each household's dividends payable)
     and write each household's 财产性收入 line. Above the threshold the approver must not be
     the planner (B6)."""
-    _require(policies.can_configure(actor), actor, "dividend_approve")
+    require_allowed(policies.can_configure(actor), actor, "dividend_approve")
     coop = distribution.cooperative
     _in_books(actor, county_code=coop.county_code)
     threshold = _approval_threshold(coop.county_code)

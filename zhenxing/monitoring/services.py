@@ -29,11 +29,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from zhenxing.accounts.access import require_allowed
 from zhenxing.accounts.models import User
 from zhenxing.audit.events import AuditEventType, Outcome
 from zhenxing.audit.services import record
@@ -88,18 +88,6 @@ ACTION_LABELS: dict[str, str] = {
 }
 _REVIEW_ACTIONS = frozenset({Action.TOWN_REVIEW, Action.COUNTY_APPROVE, Action.REJECT})
 MAX_ATTACHMENTS = 10
-
-
-def _require(allowed: bool, actor: User | None, action: str) -> None:
-    """Refuse (audited) unless allowed; `actor=None` is the operator at the command line."""
-    if actor is not None and not allowed:
-        record(
-            AuditEventType.PERMISSION_DENIED,
-            actor=actor,
-            outcome=Outcome.DENIED,
-            detail={"action": action},
-        )
-        raise PermissionDenied(action)
 
 
 def _codes(household: Household) -> dict[str, str]:
@@ -167,7 +155,7 @@ def lead_record(
 ) -> Lead:
     """A visit finding (channel 1b) or a declaration an officer or cadre filled in for the
     household (channel 2, accepted at entry): an open lead with its decision deadline."""
-    _require(policies.can_record_lead(actor), actor, "lead_record")
+    require_allowed(policies.can_record_lead(actor), actor, "lead_record")
     if channel not in (Channel.VISIT, Channel.DECLARATION):
         raise _bad("channel", "渠道", "Channel")
     _required(detail, "detail", "情况说明", "Detail")
@@ -214,7 +202,7 @@ def leads_from_screening(*, actor: User | None, run: Run | None = None) -> int:
     and a unique key per run and household, so a second call for the same run adds nothing.
     Households already monitored are followed by their monitoring, not by a new lead.
     """
-    _require(policies.can_run_screening_leads(actor), actor, "leads_from_screening")
+    require_allowed(policies.can_run_screening_leads(actor), actor, "leads_from_screening")
     from zhenxing.screening.selectors import results_visible
 
     if run is None:
@@ -274,7 +262,7 @@ def _open_identification(household: Household) -> Case | None:
 def lead_accept(*, actor: User, lead: Lead, notes: str = "") -> Case:
     """Open the identification case for the lead's household, or merge the lead into the
     household's open case (or its current monitoring) — never two cases for one household."""
-    _require(policies.can_accept_lead(actor), actor, "lead_accept")
+    require_allowed(policies.can_accept_lead(actor), actor, "lead_accept")
     if not leads_visible(actor).filter(pk=lead.pk).exists():
         raise NotInScope("monitoring.lead", str(lead.pk))
     with transaction.atomic():
@@ -339,7 +327,7 @@ def lead_accept(*, actor: User, lead: Lead, notes: str = "") -> Case:
 
 
 def lead_dismiss(*, actor: User, lead: Lead, reason: str) -> Lead:
-    _require(policies.can_accept_lead(actor), actor, "lead_dismiss")
+    require_allowed(policies.can_accept_lead(actor), actor, "lead_dismiss")
     _required(reason, "reason", "不予立案理由", "Reason")
     if not leads_visible(actor).filter(pk=lead.pk).exists():
         raise NotInScope("monitoring.lead", str(lead.pk))
@@ -465,7 +453,7 @@ def declaration_receive(
 
 def declaration_link(*, actor: User, declaration: Declaration, household: Household) -> Lead:
     """The officer found the declaring household (e.g. a typo in the name): a pending lead."""
-    _require(policies.can_review_declarations(actor), actor, "declaration_link")
+    require_allowed(policies.can_review_declarations(actor), actor, "declaration_link")
     _in_scope(actor, household)
     with transaction.atomic():
         declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
@@ -498,7 +486,7 @@ def declaration_link(*, actor: User, declaration: Declaration, household: Househ
 
 
 def declaration_dismiss(*, actor: User, declaration: Declaration, reason: str) -> Declaration:
-    _require(policies.can_review_declarations(actor), actor, "declaration_dismiss")
+    require_allowed(policies.can_review_declarations(actor), actor, "declaration_dismiss")
     _required(reason, "reason", "理由", "Reason")
     with transaction.atomic():
         declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
@@ -910,7 +898,7 @@ def case_reject(*, actor: User, case: Case, reason: str) -> Case:
 
 def elimination_open(*, actor: User, household: Household, notes: str = "") -> Case:
     """Start the risk-elimination procedure of a monitored household."""
-    _require(policies.can_open_elimination(actor), actor, "elimination_open")
+    require_allowed(policies.can_open_elimination(actor), actor, "elimination_open")
     _in_scope(actor, household)
     if not household.monitoring_type:
         raise DomainError(MonitoringErrorCode.NOT_MONITORED)
@@ -1024,7 +1012,7 @@ def objection_record(
     received_at: datetime | None = None,
 ) -> Objection:
     """An objection received while the notice runs; it must be resolved before its cases move."""
-    _require(policies.can_record_objection(actor), actor, "objection_record")
+    require_allowed(policies.can_record_objection(actor), actor, "objection_record")
     _required(summary, "summary", "异议内容", "Summary")
     received = received_at or timezone.now()
     if received < notice.published_at or domain.notice_over(notice.end_date, received):
@@ -1055,7 +1043,7 @@ def objection_record(
 def objection_resolve(
     *, actor: User, objection: Objection, resolution: str, upheld: bool
 ) -> Objection:
-    _require(policies.can_record_objection(actor), actor, "objection_resolve")
+    require_allowed(policies.can_record_objection(actor), actor, "objection_resolve")
     _required(resolution, "resolution", "处理结果", "Resolution")
     with transaction.atomic():
         objection = Objection.objects.select_for_update().get(pk=objection.pk)
@@ -1096,7 +1084,7 @@ def income_observe(
 ) -> IncomeObservation:
     """The household's annualised per-capita net income as observed in `month` (one per
     month; a second observation of the same month replaces the first)."""
-    _require(policies.can_record_income(actor), actor, "income_observe")
+    require_allowed(policies.can_record_income(actor), actor, "income_observe")
     _in_scope(actor, household)
     if source not in dict(IncomeObservation.SOURCES):
         raise _bad("source", "来源", "Source")
@@ -1131,7 +1119,7 @@ def measure_record(
     note: str = "",
 ) -> Measure:
     """A minimal assistance measure (until the assistance plans issue): planned, or done."""
-    _require(policies.can_record_measure(actor), actor, "measure_record")
+    require_allowed(policies.can_record_measure(actor), actor, "measure_record")
     _in_scope(actor, household)
     if kind not in MeasureKind.values:
         raise _bad("kind", "措施", "Measure")
@@ -1155,7 +1143,7 @@ def measure_record(
 
 
 def measure_done(*, actor: User, measure: Measure, done_on: date | None = None) -> Measure:
-    _require(policies.can_record_measure(actor), actor, "measure_done")
+    require_allowed(policies.can_record_measure(actor), actor, "measure_done")
     day = done_on or business_today()
     if day > business_today():
         raise _bad("done_on", "落实日期", "Done on")
@@ -1175,7 +1163,7 @@ def measure_done(*, actor: User, measure: Measure, done_on: date | None = None) 
 def income_observations_from_run(*, actor: User | None, run: Run) -> int:
     """Record each monitored household's per-capita net income from a published run's snapshot
     as the observation of the run's reference month (set-based; one row per household)."""
-    _require(policies.can_run_screening_leads(actor), actor, "income_observations_from_run")
+    require_allowed(policies.can_run_screening_leads(actor), actor, "income_observations_from_run")
     from zhenxing.screening.models import SnapshotRow
 
     if run.status != "published":

@@ -15,13 +15,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from zhenxing.accounts.access import require_allowed
 from zhenxing.accounts.models import User
-from zhenxing.audit.events import AuditEventType, Outcome
+from zhenxing.audit.events import AuditEventType
 from zhenxing.audit.services import record
 from zhenxing.core.errors import DomainError
 from zhenxing.core.timeutil import business_today
@@ -37,18 +37,6 @@ from zhenxing.screening.loader import (
     parse_rule_set,
 )
 from zhenxing.screening.models import Parameter, Result, Rule, RuleSet, Run, Severity
-
-
-def _require(allowed: bool, actor: User | None, action: str) -> None:
-    if actor is not None and not allowed:
-        record(
-            AuditEventType.PERMISSION_DENIED,
-            actor=actor,
-            outcome=Outcome.DENIED,
-            detail={"action": action},
-        )
-        raise PermissionDenied(action)
-
 
 # ---------------------------------------------------------------- rule sets
 
@@ -82,7 +70,7 @@ def ruleset_create(
     based_on: RuleSet | None = None,
 ) -> RuleSet:
     """A new version of the rules for a year and region, from its YAML text (checked first)."""
-    _require(policies.can_configure(actor), actor, "ruleset_create")
+    require_allowed(policies.can_configure(actor), actor, "ruleset_create")
     spec = parse_rule_set(text)
     with transaction.atomic():
         latest = (
@@ -115,7 +103,7 @@ def ruleset_create(
 
 def ruleset_edit(*, actor: User | None, rule_set: RuleSet, text: str) -> RuleSet:
     """Replace a draft's rules. A version a run has used never changes (issue: save anew)."""
-    _require(policies.can_configure(actor), actor, "ruleset_edit")
+    require_allowed(policies.can_configure(actor), actor, "ruleset_edit")
     if rule_set.frozen:
         raise DomainError(
             ScreeningErrorCode.USED_VERSION, name=rule_set.name, version=rule_set.version
@@ -142,7 +130,7 @@ def ruleset_edit(*, actor: User | None, rule_set: RuleSet, text: str) -> RuleSet
 
 
 def ruleset_publish(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
-    _require(policies.can_configure(actor), actor, "ruleset_publish")
+    require_allowed(policies.can_configure(actor), actor, "ruleset_publish")
     with transaction.atomic():
         rule_set.published = True
         rule_set.save(update_fields=["published"])
@@ -170,7 +158,7 @@ def parameter_set(
     label: str = "",
     source: str = "",
 ) -> Parameter:
-    _require(policies.can_configure(actor), actor, "parameter_set")
+    require_allowed(policies.can_configure(actor), actor, "parameter_set")
     amount = parse_parameter_value(kind, value, name)
     with transaction.atomic():
         parameter, _created = Parameter.objects.update_or_create(
@@ -327,7 +315,7 @@ def run_start(
 ) -> Run:
     """Check the plan and record the run; the background worker executes it (or, with
     `background=False`, the caller does, e.g. the command line)."""
-    _require(policies.can_run(actor), actor, "run_start")
+    require_allowed(policies.can_run(actor), actor, "run_start")
     plan = run_plan(
         year=year, county_code=county_code, rule_set=rule_set, param_overrides=param_overrides
     )
@@ -439,7 +427,7 @@ def _counts(run: Run) -> dict[str, Any]:
 
 def run_publish(*, actor: User | None, run: Run) -> Run:
     """The run becomes the households' current class. What-if runs are never published."""
-    _require(policies.can_publish(actor), actor, "run_publish")
+    require_allowed(policies.can_publish(actor), actor, "run_publish")
     if run.status != "done" or run.what_if:
         raise DomainError(
             ScreeningErrorCode.BAD_STATUS,
@@ -461,7 +449,7 @@ def run_publish(*, actor: User | None, run: Run) -> Run:
 
 
 def run_discard(*, actor: User | None, run: Run) -> Run:
-    _require(policies.can_run(actor), actor, "run_discard")
+    require_allowed(policies.can_run(actor), actor, "run_discard")
     if run.status not in ("done", "failed"):
         raise DomainError(
             ScreeningErrorCode.BAD_STATUS,
