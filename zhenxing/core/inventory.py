@@ -76,10 +76,10 @@ INVENTORY: dict[str, PersonalField] = {
     "households.SpendingLine.amount": PersonalField(
         "刚性支出监测 rigid-spending monitoring", _REGISTRY, "scoped"
     ),
-    "screening.SnapshotRow.dibao_members": PersonalField(
+    "screening.Result.dibao_members": PersonalField(
         "排查证据 evidence a screening saw", _REGISTRY, "scoped; kept with the run"
     ),
-    "screening.SnapshotRow.tekun_members": PersonalField(
+    "screening.Result.tekun_members": PersonalField(
         "排查证据 evidence a screening saw", _REGISTRY, "scoped; kept with the run"
     ),
     "monitoring.Declaration.name": PersonalField(

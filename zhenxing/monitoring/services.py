@@ -1161,16 +1161,16 @@ def measure_done(*, actor: User, measure: Measure, done_on: date | None = None) 
 
 
 def income_observations_from_run(*, actor: User | None, run: Run) -> int:
-    """Record each monitored household's per-capita net income from a published run's snapshot
+    """Record each monitored household's per-capita net income from a published run's results
     as the observation of the run's reference month (set-based; one row per household)."""
     require_allowed(policies.can_run_screening_leads(actor), actor, "income_observations_from_run")
-    from zhenxing.screening.models import SnapshotRow
+    from zhenxing.screening.models import Result
 
     if run.status != "published":
         raise DomainError(MonitoringErrorCode.NO_PUBLISHED_RUN)
     month = domain.first_of_month(run.as_of)
     rows = (
-        SnapshotRow.objects.filter(run=run, household__monitoring_type__gt="")
+        Result.objects.filter(run=run, household__monitoring_type__gt="")
         .exclude(
             household_id__in=IncomeObservation.objects.filter(month=month).values("household_id")
         )

@@ -1,4 +1,4 @@
-"""Compiles a checked rule into a Django ORM boolean expression over `SnapshotRow` columns.
+"""Compiles a checked rule into a Django ORM boolean expression over a result's indicators.
 
 The same compiled expression serves the bulk run (one `INSERT … SELECT` for the whole district)
 and the single-household explanation, so no rule has a second implementation.
@@ -134,7 +134,9 @@ class _Compiler:
     # booleans ------------------------------------------------------------
     def cond(self, node: Node) -> Q:
         if isinstance(node, Literal) and isinstance(node.value, bool):
-            return Q(pk__isnull=False) if node.value else Q(pk__isnull=True)
+            # 1 = 1 or 1 = 0: no column, so it compiles the same over any row source.
+            one = Value(1, output_field=_INT)
+            return Q(Exact(one, Value(1 if node.value else 0, output_field=_INT)))
         if isinstance(node, Indicator):
             return Q(**{node.name: True})
         if isinstance(node, Unary):

@@ -1,4 +1,4 @@
-"""The indicators a rule may read: each is a column of `SnapshotRow`, with its type and label.
+"""The indicators a rule may read: each is a column of `Result`, with its type and label.
 
 Money indicators are stored in fen; rules and reasons speak in yuan.
 """

@@ -1,8 +1,8 @@
-"""Rule sets and parameters (data, versioned by year and region), runs, snapshots and results.
+"""Rule sets and parameters (data, versioned by year and region), runs and their results.
 
 A rule set version that a run has used is frozen (`used_at` set): a change is a new version.
-A run keeps the snapshot it judged (one row per household) and one result row per household;
-nothing about a household is updated in place (architecture.md §5).
+A run writes one result row per household holding the snapshot it judged (every indicator)
+and the decision; nothing about a household is updated in place (architecture.md §5).
 """
 
 from __future__ import annotations
@@ -165,14 +165,31 @@ class Run(models.Model):
         return f"run {self.pk} {self.year} {self.status}"
 
 
-class SnapshotRow(models.Model):
-    """Every indicator the rules read, for one household in one run. Money in fen."""
+class Result(models.Model):
+    """One household in one run: every indicator the rules read (the evidence the decision
+    saw, money in fen) and the decision itself. One row, written once, by one statement.
 
-    # Indexed through the unique (run, household) constraint; single-column FK indexes would
-    # only slow the million-row inserts of a run.
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="snapshot", db_index=False)
+    The row's key is (run, household) and it is the only index: rows arrive in household order,
+    so it grows at its right edge, where every further index would cost a million-household
+    run seconds. A household's current class is read through its latest published run, and the
+    area counts live in `AreaCount`. The keys have no database constraint, so the run pays for
+    no per-row trigger either (architecture §5: runs are set-based).
+    """
+
+    pk = models.CompositePrimaryKey("run", "household")
+    run = models.ForeignKey(
+        Run,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        db_constraint=False,
+    )
     household = models.ForeignKey(
-        "households.Household", on_delete=models.PROTECT, related_name="+", db_index=False
+        "households.Household",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     county_code = models.CharField(max_length=6)
     town_code = models.CharField(max_length=9)
@@ -214,34 +231,6 @@ class SnapshotRow(models.Model):
     dibao_members = models.IntegerField()
     tekun_members = models.IntegerField()
 
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["run", "household"], name="snapshot_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"snapshot {self.run_id}/{self.household_id}"
-
-
-class Result(models.Model):
-    # Indexed through the composite indexes below; no database constraint (see SnapshotRow).
-    run = models.ForeignKey(
-        Run,
-        on_delete=models.CASCADE,
-        related_name="results",
-        db_index=False,
-        db_constraint=False,
-    )
-    household = models.ForeignKey(
-        "households.Household",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    county_code = models.CharField(max_length=6)
-    town_code = models.CharField(max_length=9)
-    village_code = models.CharField(max_length=12)
     stability = models.CharField("稳定性 Class", max_length=14, choices=StabilityClass.choices)
     # Bit i = the i-th rule (by position) of the rule set that judged the household's town.
     flags = models.BigIntegerField(default=0)
@@ -251,18 +240,29 @@ class Result(models.Model):
     )
     suggested_category = models.CharField(max_length=16, blank=True)
 
+    def __str__(self) -> str:
+        return f"result {self.run_id}/{self.household_id} {self.stability}"
+
+
+class AreaCount(models.Model):
+    """Households per village, class and suggested category in one run: what the summary pages
+    and the run's counts read, written by one GROUP BY when the run finishes."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="area_counts")
+    county_code = models.CharField(max_length=6)
+    town_code = models.CharField(max_length=9)
+    village_code = models.CharField(max_length=12)
+    stability = models.CharField(max_length=14, choices=StabilityClass.choices)
+    suggested_category = models.CharField(max_length=16, blank=True)
+    households = models.IntegerField()
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["run", "household"], name="result_once"),
-        ]
-        indexes = [
-            # One index serves town and village summaries (a village filter names its town
-            # too): each index costs seconds on a million-row run.
-            models.Index(
-                fields=["run", "town_code", "village_code", "stability"], name="result_area_class"
+            models.UniqueConstraint(
+                fields=["run", "village_code", "stability", "suggested_category"],
+                name="areacount_once",
             ),
-            models.Index(fields=["household", "run"], name="result_household"),
         ]
 
     def __str__(self) -> str:
-        return f"result {self.run_id}/{self.household_id} {self.stability}"
+        return f"{self.run_id} {self.village_code} {self.stability}: {self.households}"

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from zhenxing.accounts.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.core.money import fen_to_yuan
@@ -19,7 +20,7 @@ from zhenxing.screening.dsl import Type
 from zhenxing.screening.engine import explain_flags
 from zhenxing.screening.indicators import INDICATORS
 from zhenxing.screening.loader import template_names
-from zhenxing.screening.models import Result, RiskType, Rule, Run, Severity, SnapshotRow
+from zhenxing.screening.models import AreaCount, Result, RiskType, Rule, Run, Severity
 from zhenxing.screening.services import _judged_rules, plan_groups
 
 
@@ -46,19 +47,35 @@ def results_visible(actor: Any, run: Run) -> QuerySet[Result]:
 
 
 def results_summary(actor: Any, run: Run, *, level: str, code: str = "") -> list[dict[str, Any]]:
-    """Counts by class for each town (level "town") or village (level "village") in scope."""
+    """Counts by class for each town (level "town") or village (level "village") in scope.
+
+    Region scopes read the run's area counts (a few hundred rows); a paired cadre's handful
+    of households is counted from the results themselves.
+    """
     column = "town_code" if level == "town" else "village_code"
-    results = results_visible(actor, run)
+    scope = scope_of(actor)
+    rows: QuerySet[Any]
+    if scope.kind == ScopeKind.REGION:
+        rows = AreaCount.objects.filter(run=run).filter(scope.region_q())
+
+        def n(condition: Q) -> Any:
+            return Coalesce(Sum("households", filter=condition), 0)
+    else:
+        rows = results_visible(actor, run)
+
+        def n(condition: Q) -> Any:
+            return Count("household", filter=condition)
+
     if code:
-        results = results.filter(**{("county_code" if level == "town" else "town_code"): code})
+        rows = rows.filter(**{("county_code" if level == "town" else "town_code"): code})
     rows = (
-        results.values(column)
+        rows.values(column)
         .annotate(
-            total=Count("id"),
-            stable=Count("id", filter=Q(stability="stable")),
-            consolidating=Count("id", filter=Q(stability="consolidating")),
-            marginal=Count("id", filter=Q(stability="marginal")),
-            suggested=Count("id", filter=~Q(suggested_category="")),
+            total=n(Q()),
+            stable=n(Q(stability="stable")),
+            consolidating=n(Q(stability="consolidating")),
+            marginal=n(Q(stability="marginal")),
+            suggested=n(~Q(suggested_category="")),
         )
         .order_by(column)
     )
@@ -70,12 +87,15 @@ def current_result(actor: Any, household_id: int) -> Result | None:
     household = households_visible(actor).filter(pk=household_id).first()
     if household is None:
         return None
-    return (
-        Result.objects.filter(household_id=household_id, run__status="published")
-        .select_related("run")
-        .order_by("-run__published_at")
+    # Through the run, so the lookup uses the results' key (run, household).
+    run = (
+        Run.objects.filter(county_code=household.county_code, status="published")
+        .order_by("-published_at")
         .first()
     )
+    if run is None:
+        return None
+    return Result.objects.filter(run=run, household_id=household_id).select_related("run").first()
 
 
 # ---------------------------------------------------------------- explanation
@@ -121,8 +141,8 @@ def display(kind: Type, value: Any) -> str:
 def explain(run: Run, result: Result) -> list[RuleOutcome]:
     """Every rule of the set that judged this household: inputs, parameters, outcome.
 
-    The outcome comes from evaluating the same compiled expressions on the stored snapshot
-    row, so the explanation cannot disagree with the run.
+    The outcome comes from evaluating the same compiled expressions on the snapshot stored in
+    the result row, so the explanation cannot disagree with the run.
     """
     group = next(
         g
@@ -131,10 +151,7 @@ def explain(run: Run, result: Result) -> list[RuleOutcome]:
     )
     judged = _judged_rules(group.rule_set, group.params)
     fired = explain_flags(run_id=run.pk, household_id=result.household_id, rules=judged)
-    snapshot: dict[str, Any] = dict(
-        SnapshotRow.objects.filter(run=run, household_id=result.household_id).values().get()
-    )
-    values = {name: display(d.type, snapshot[name]) for name, d in INDICATORS.items()}
+    values = {name: display(d.type, getattr(result, name)) for name, d in INDICATORS.items()}
     params = {name: display(p.type, p.value) for name, p in group.params.items()}
     outcomes = []
     for rule, judged_rule in zip(
@@ -188,7 +205,7 @@ def compare_runs(actor: Any, trial: Run, base: Run, *, level: str = "town") -> l
     rows = (
         _changed(_with_before(actor, trial, base))
         .values(column, "before", "stability")
-        .annotate(households=Count("id"))
+        .annotate(households=Count("household"))
         .order_by(column, "before", "stability")
     )
     return [

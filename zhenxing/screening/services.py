@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from zhenxing.accounts.access import require_allowed
@@ -36,7 +36,7 @@ from zhenxing.screening.loader import (
     parse_parameter_value,
     parse_rule_set,
 )
-from zhenxing.screening.models import Parameter, Result, Rule, RuleSet, Run, Severity
+from zhenxing.screening.models import Parameter, Rule, RuleSet, Run, Severity
 
 # ---------------------------------------------------------------- rule sets
 
@@ -369,7 +369,7 @@ def plan_groups(run: Run) -> list[PlanGroup]:
 
 
 def run_execute(run_id: int) -> Run:
-    """Snapshot, flags, results: all in one transaction, so a failed run leaves no rows."""
+    """Snapshot, flags, results, area counts: one transaction, so a failed run leaves no rows."""
     run = Run.objects.get(pk=run_id)
     job_id = run.job_id
     try:
@@ -377,25 +377,28 @@ def run_execute(run_id: int) -> Run:
             # A run is executed once: a second delivery of the task finds it done.
             if Run.objects.select_for_update().get(pk=run_id).status != "running":
                 return run
-            engine.tune_for_bulk()
             groups = plan_groups(run)
-            steps = 2 + len(groups)
-            if job_id:
-                job_progress(job_id, done=0, total=steps, message="快照 snapshot")
-            households = engine.build_snapshot(
-                run_id=run.pk, county_code=run.county_code, year=run.year, as_of=run.as_of
-            )
-            own_towns = [t for g in groups if g.towns for t in g.towns]
-            for index, group in enumerate(groups, start=1):
-                if job_id:
-                    job_progress(job_id, done=index, total=steps, message="规则 rules")
-                engine.judge_group(
-                    run_id=run.pk,
-                    rule_set_id=group.rule_set.pk,
-                    rules=_judged_rules(group.rule_set, group.params),
-                    town_codes=group.towns,
-                    exclude_towns=own_towns if group.towns is None else (),
+            judged = [
+                engine.JudgedGroup(
+                    rule_set_id=g.rule_set.pk,
+                    rules=_judged_rules(g.rule_set, g.params),
+                    towns=g.towns,
                 )
+                for g in groups
+            ]
+            if job_id:
+                job_progress(job_id, done=0, total=2, message="快照与规则 snapshot and rules")
+            with engine.bulk_session():
+                households = engine.judge_run(
+                    run_id=run.pk,
+                    county_code=run.county_code,
+                    year=run.year,
+                    as_of=run.as_of,
+                    groups=judged,
+                )
+            if job_id:
+                job_progress(job_id, done=1, total=2, message="统计 counts")
+            engine.count_areas(run_id=run.pk)
             counts = _counts(run)
             counts["households"] = households
             now = timezone.now()
@@ -415,13 +418,14 @@ def run_execute(run_id: int) -> Run:
 
 
 def _counts(run: Run) -> dict[str, Any]:
-    by_class = dict(Result.objects.filter(run=run).values_list("stability").annotate(n=Count("id")))
-    by_category = dict(
-        Result.objects.filter(run=run)
-        .exclude(suggested_category="")
-        .values_list("suggested_category")
-        .annotate(n=Count("id"))
-    )
+    by_class: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    for stability, category, n in run.area_counts.values_list(
+        "stability", "suggested_category", "households"
+    ):
+        by_class[stability] = by_class.get(stability, 0) + n
+        if category:
+            by_category[category] = by_category.get(category, 0) + n
     return {"by_class": by_class, "by_category": by_category}
 
 
@@ -462,7 +466,7 @@ def run_discard(*, actor: User | None, run: Run) -> Run:
         run.save(update_fields=["status"])
         # The evidence of a discarded run is not kept: nobody acts on it.
         run.results.all().delete()
-        run.snapshot.all().delete()
+        run.area_counts.all().delete()
         record(
             AuditEventType.CONFIG_CHANGE,
             actor=actor,

@@ -248,7 +248,8 @@ def test_public_declaration_matches_quietly(world: MonitoringWorld) -> None:
 def test_leads_from_screening_are_idempotent_per_run(world: MonitoringWorld) -> None:
     from django.utils import timezone
 
-    from zhenxing.screening.models import RISK_BITS, Result, RuleSet, Run
+    from zhenxing.screening.models import RISK_BITS, RuleSet, Run
+    from zhenxing.screening.tests.factories import result_row
 
     rule_set = RuleSet.objects.create(name="r", year=2025, region_code="500102", version=1)
     run = Run.objects.create(
@@ -256,10 +257,9 @@ def test_leads_from_screening_are_idempotent_per_run(world: MonitoringWorld) -> 
         published_at=timezone.now(),
     )  # fmt: skip
     for h, suggestion in ((world.a1, "marginal"), (world.b1, "unstable_exited"), (world.a2, "")):
-        Result.objects.create(
-            run=run, household=h, county_code=h.county_code, town_code=h.town_code,
-            village_code=h.village_code, stability="marginal", risk_mask=RISK_BITS["illness"],
-            rule_set=rule_set, suggested_category=suggestion,
+        result_row(
+            run=run, household=h, rule_set=rule_set, stability="marginal",
+            risk_mask=RISK_BITS["illness"], suggested_category=suggestion,
         )  # fmt: skip
     # a town user creates its town's leads; the district then the rest; a re-run adds nothing
     assert services.leads_from_screening(actor=world.users["town"], run=run) == 1

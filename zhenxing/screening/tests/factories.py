@@ -120,3 +120,30 @@ class Case:
         )
         [household] = households_create(actor=None, drafts=[draft], source="test")
         return household
+
+
+def result_row(*, run: Any, household: Household, rule_set: Any, **decision: Any) -> Any:
+    """A result row made directly, for tests that need only a decision: its snapshot is
+    neutral (no income, no flags of any kind)."""
+    from zhenxing.screening.dsl import Type
+    from zhenxing.screening.indicators import INDICATORS
+    from zhenxing.screening.models import Result
+
+    empty = {Type.TEXT: "", Type.BOOL: False}
+    snapshot = {name: empty.get(d.type, 0) for name, d in INDICATORS.items()}
+    snapshot.update(
+        category=household.category,
+        food_secure=True,
+        clothing_secure=True,
+        water_quality="unassessed",
+    )
+    return Result.objects.create(
+        run=run,
+        household=household,
+        county_code=household.county_code,
+        town_code=household.town_code,
+        village_code=household.village_code,
+        rule_set=rule_set,
+        **snapshot,
+        **decision,
+    )

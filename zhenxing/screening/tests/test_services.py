@@ -16,12 +16,13 @@ from hypothesis import strategies as st
 from zhenxing.core.errors import DomainError
 from zhenxing.screening.errors import ScreeningErrorCode
 from zhenxing.screening.loader import LoaderErrorCode
-from zhenxing.screening.models import Parameter, Result, RuleSet, Run, SnapshotRow
-from zhenxing.screening.selectors import compare_runs, explain, flag_codes
+from zhenxing.screening.models import AreaCount, Parameter, Result, RuleSet, Run
+from zhenxing.screening.selectors import compare_runs, explain, flag_codes, results_summary
 from zhenxing.screening.services import (
     parameter_set,
     ruleset_create,
     ruleset_edit,
+    ruleset_publish,
     run_discard,
     run_execute,
     run_plan,
@@ -29,7 +30,7 @@ from zhenxing.screening.services import (
     run_start,
 )
 from zhenxing.screening.setup import DEFAULT_RULES
-from zhenxing.screening.tests.factories import Case, Person, install_rules, region_tree
+from zhenxing.screening.tests.factories import GROUP, Case, Person, install_rules, region_tree
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2025, 12, 31)
@@ -124,6 +125,31 @@ def test_a_town_parameter_overrides_the_county_for_that_town_only(county: None) 
     assert "INC_BELOW" in flag_codes(other.rule_set_id, other.flags)
 
 
+def test_a_town_rule_set_judges_its_own_town_in_the_same_run(county: None) -> None:
+    # given a published 珍溪镇 version in which income below the threshold is only a warning
+    town_text = TEXT.replace(
+        "  - code: INC_BELOW\n    look: 看收入\n    question: 问增收\n    severity: critical",
+        "  - code: INC_BELOW\n    look: 看收入\n    question: 问增收\n    severity: warning",
+    )
+    assert town_text != TEXT
+    town_rules = ruleset_create(actor=None, year=2025, region_code="500102104", text=town_text)
+    ruleset_publish(actor=None, rule_set=town_rules)
+    # and the same low-income household in 珍溪镇 and elsewhere
+    in_zhenxi = Case(wage=D("7000")).register()
+    elsewhere = Case(wage=D("7000"), group="500102001201001").register()
+    # when screened
+    run = _run()
+    # then each is judged by its own town's rules, in one run, and explained by them
+    zhenxi = Result.objects.get(run=run, household=in_zhenxi)
+    other = Result.objects.get(run=run, household=elsewhere)
+    assert (zhenxi.rule_set_id, zhenxi.stability) == (town_rules.pk, "consolidating")
+    assert other.stability == "marginal"
+    assert other.rule_set_id != town_rules.pk
+    assert "INC_BELOW" in flag_codes(zhenxi.rule_set_id, zhenxi.flags)
+    fired = {o.code: o.severity for o in explain(run, zhenxi) if o.fired}
+    assert fired == {"INC_BELOW": "warning"}
+
+
 def test_publish_and_discard(county: None) -> None:
     Case().register()
     run = _run()
@@ -134,7 +160,7 @@ def test_publish_and_discard(county: None) -> None:
         run_discard(actor=None, run=published)
     second = _run()
     run_discard(actor=None, run=second)
-    assert SnapshotRow.objects.filter(run=second).count() == 0
+    assert AreaCount.objects.filter(run=second).count() == 0
     assert Result.objects.filter(run=second).count() == 0
 
 
@@ -245,3 +271,43 @@ def test_bulk_results_and_explanations_agree(county: None, batch: list[Case]) ->
         result = Result.objects.get(run=run, household=household)
         fired = {o.code for o in explain(run, result) if o.fired}
         assert fired == set(flag_codes(result.rule_set_id, result.flags))
+
+
+def test_area_counts_and_summaries_agree_with_the_results(county: None, make_user: object) -> None:
+    # given households of every class in two towns
+    for wage, group in (
+        ("40000", GROUP),
+        ("9000", GROUP),
+        ("3000", GROUP),
+        ("3000", "500102001201001"),
+        ("40000", "500102001201001"),
+    ):
+        Case(wage=D(wage), group=group).register()
+    # when screened
+    run = _run()
+    rows = list(Result.objects.filter(run=run))
+    classes = {r.stability for r in rows}
+    assert classes == {"stable", "consolidating", "marginal"}
+    # then the run's counts and the summaries read from the area counts match the results
+    assert run.counts["by_class"] == {c: sum(r.stability == c for r in rows) for c in classes}
+    assert run.counts["households"] == len(rows)
+    district = make_user("district_staff", "500102")  # type: ignore[operator]
+    for level, column in (("town", "town_code"), ("village", "village_code")):
+        expected = [
+            {
+                "code": code,
+                "total": sum(getattr(r, column) == code for r in rows),
+                **{
+                    c: sum(getattr(r, column) == code and r.stability == c for r in rows)
+                    for c in ("stable", "consolidating", "marginal")
+                },
+                "suggested": sum(
+                    getattr(r, column) == code and r.suggested_category != "" for r in rows
+                ),
+            }
+            for code in sorted({getattr(r, column) for r in rows})
+        ]
+        assert results_summary(district, run, level=level) == expected
+    # and a town user sees only its own town
+    town = make_user("town_staff", "500102104")  # type: ignore[operator]
+    assert [r["code"] for r in results_summary(town, run, level="town")] == ["500102104"]
