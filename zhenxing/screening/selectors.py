@@ -1,7 +1,7 @@
 """Reads of screening runs and results, scoped to the actor, and the explanation of one result.
 
-Holds: `runs_visible`, `run_get`, `results_visible`, `results_summary`, `current_result`,
-`explain`, `compare_runs`, `changed_households`.
+Holds: `runs_visible`, `run_get`, `results_visible`, `results_summary`, `village_households`,
+`current_result`, `explain`, `compare_runs`, `changed_households`.
 """
 
 from __future__ import annotations
@@ -80,6 +80,19 @@ def results_summary(actor: Any, run: Run, *, level: str, code: str = "") -> list
         .order_by(column)
     )
     return [{"code": r[column], **{k: v for k, v in r.items() if k != column}} for r in rows]
+
+
+def village_households(actor: Any, run: Run, village_code: str, stability: str = "") -> int | None:
+    """How many of a village's results (of one class) the actor sees, from the area counts;
+    None when the actor's scope is not a region (a cadre's pairings are counted directly).
+    Saves the village list a second pass over the run's results to count them."""
+    scope = scope_of(actor)
+    if scope.kind != ScopeKind.REGION:
+        return None
+    counts = AreaCount.objects.filter(run=run, village_code=village_code).filter(scope.region_q())
+    if stability:
+        counts = counts.filter(stability=stability)
+    return int(counts.aggregate(n=Coalesce(Sum("households"), 0))["n"])
 
 
 def current_result(actor: Any, household_id: int) -> Result | None:

@@ -31,6 +31,7 @@ from zhenxing.screening.selectors import (
     results_visible,
     run_get,
     runs_visible,
+    village_households,
 )
 from zhenxing.screening.services import (
     parameter_set,
@@ -152,7 +153,11 @@ def village_view(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
     if stability:
         results = results.filter(stability=stability)
     results = results.select_related("household").order_by("-flags", "household__household_no")
-    page = Paginator(results, 50).get_page(request.GET.get("page"))
+    paginator = Paginator(results, 50)
+    known = village_households(request.user, run, code, stability)
+    if known is not None:
+        paginator.count = known  # the area counts already know it
+    page = paginator.get_page(request.GET.get("page"))
     suggested = dict(MonitoringType.choices)
     for result in page:
         result.codes = flag_codes(result.rule_set_id, result.flags)  # type: ignore[attr-defined]

@@ -152,3 +152,24 @@ def test_rule_pages_render_and_a_bad_rule_is_explained(world: dict[str, Any]) ->
     assert response.status_code == 200
     assert "HOUSE_UNSAFE" in body
     assert Result.objects.count() == 2  # nothing else changed
+
+
+def test_village_list_shows_its_households_with_the_counted_total(world: dict[str, Any]) -> None:
+    # given a second, stable household in the officer's village
+    stable = Case(wage=D("40000")).register()
+    run = run_start(
+        actor=None, year=2025, county_code="500102", as_of=date(2025, 12, 31), background=False
+    )
+    run = run_execute(run.pk)
+    client = _client(world["officer"])
+    url = f"/screening/runs/{run.pk}/village/500102104201/"
+    # when the officer opens the village list, then its two households are listed and counted
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.paginator.count == 2
+    assert {r.household_id for r in page} == {world["mine"].pk, stable.pk}
+    # and filtered by class, only the marginal one
+    page = client.get(url, {"class": "marginal"}).context["page"]
+    assert page.paginator.count == 1
+    assert [r.household_id for r in page] == [world["mine"].pk]
