@@ -67,18 +67,9 @@ def _recreate_pg_database() -> None:
 def _fill_pg(households: int) -> None:
     """Synthetic households spread over 20 towns × 20 villages, 3 members each on average."""
     from django.db import connection
+    from synthetic import load_regions
 
-    from zhenxing.regions.services import regions_load_roster
-
-    rows = [(1, "500102", "涪陵区")]
-    for t in range(20):
-        town = f"500102{101 + t:03d}"
-        rows.append((len(rows) + 1, town, f"镇{t}"))
-        for v in range(20):
-            village = f"{town}{201 + v:03d}"
-            rows.append((len(rows) + 1, village, f"村{t}-{v}"))
-            rows.append((len(rows) + 1, f"{village}001", "一组"))
-    regions_load_roster(actor=None, rows=rows, valid_from=date(2016, 12, 31), illustrative=True)
+    load_regions("500102")
     sql = [
         f"""INSERT INTO households_household (household_no, group_code, county_code, town_code,
             village_code, category, exit_year, monitoring_type, address, head_name, phone_cipher,

@@ -81,17 +81,9 @@ def _tick(label: str, started: float) -> float:
 
 
 def _regions() -> None:
-    from zhenxing.regions.services import regions_load_roster
+    from synthetic import load_regions
 
-    rows = [(1, COUNTY, "涪陵区")]
-    for t in range(20):
-        town = f"{COUNTY}{101 + t:03d}"
-        rows.append((len(rows) + 1, town, f"镇{t}"))
-        for v in range(20):
-            village = f"{town}{201 + v:03d}"
-            rows.append((len(rows) + 1, village, f"村{t}-{v}"))
-            rows.append((len(rows) + 1, f"{village}001", "一组"))
-    regions_load_roster(actor=None, rows=rows, valid_from=date(2016, 12, 31), illustrative=True)
+    load_regions(COUNTY)
 
 
 def _village(i: int) -> str:

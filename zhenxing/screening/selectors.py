@@ -46,17 +46,23 @@ def results_visible(actor: Any, run: Run) -> QuerySet[Result]:
     return results.none()
 
 
-def results_summary(actor: Any, run: Run, *, level: str, code: str = "") -> list[dict[str, Any]]:
-    """Counts by class for each town (level "town") or village (level "village") in scope.
-
-    Region scopes read the run's area counts (a few hundred rows); a paired cadre's handful
-    of households is counted from the results themselves.
-    """
-    column = "town_code" if level == "town" else "village_code"
+def _area_counts(actor: Any, run: Run) -> QuerySet[AreaCount] | None:
+    """The run's area counts within the actor's region; None when the actor's scope is not a
+    region (a cadre's pairings are counted from the results themselves)."""
     scope = scope_of(actor)
+    if scope.kind != ScopeKind.REGION:
+        return None
+    return AreaCount.objects.filter(run=run).filter(scope.region_q())
+
+
+def results_summary(actor: Any, run: Run, *, level: str, code: str = "") -> list[dict[str, Any]]:
+    """Counts by class for each town (level "town") or village (level "village") in scope,
+    from the area counts (a few hundred rows) where the scope is a region."""
+    column = "town_code" if level == "town" else "village_code"
+    counts = _area_counts(actor, run)
     rows: QuerySet[Any]
-    if scope.kind == ScopeKind.REGION:
-        rows = AreaCount.objects.filter(run=run).filter(scope.region_q())
+    if counts is not None:
+        rows = counts
 
         def n(condition: Q) -> Any:
             return Coalesce(Sum("households", filter=condition), 0)
@@ -83,13 +89,12 @@ def results_summary(actor: Any, run: Run, *, level: str, code: str = "") -> list
 
 
 def village_households(actor: Any, run: Run, village_code: str, stability: str = "") -> int | None:
-    """How many of a village's results (of one class) the actor sees, from the area counts;
-    None when the actor's scope is not a region (a cadre's pairings are counted directly).
-    Saves the village list a second pass over the run's results to count them."""
-    scope = scope_of(actor)
-    if scope.kind != ScopeKind.REGION:
+    """How many of a village's results (of one class) the actor sees, from the area counts
+    (None: count the results). Saves the village list a second pass over the run's results."""
+    counts = _area_counts(actor, run)
+    if counts is None:
         return None
-    counts = AreaCount.objects.filter(run=run, village_code=village_code).filter(scope.region_q())
+    counts = counts.filter(village_code=village_code)
     if stability:
         counts = counts.filter(stability=stability)
     return int(counts.aggregate(n=Coalesce(Sum("households"), 0))["n"])
