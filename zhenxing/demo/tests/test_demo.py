@@ -114,6 +114,25 @@ def test_demo_builds_the_tree_and_one_working_account_per_role() -> None:
 
 
 @pytest.mark.django_db
+def test_the_demo_screening_finds_all_three_classes_in_plausible_shares() -> None:
+    from zhenxing.households.models import Household
+    from zhenxing.screening.models import Result, Run
+
+    # when the demo district is built (it publishes one screening)
+    call_command("demo", "--no-serve", "--scale", "0.01", stdout=StringIO())
+
+    # then every household has a result, and most are stable, some consolidating, a few marginal
+    run = Run.objects.get(status="published")
+    households = Household.objects.count()
+    assert Result.objects.filter(run=run).count() == households == run.counts["households"]
+    shares = {c: n / households for c, n in run.counts["by_class"].items()}
+    assert 0.55 <= shares["stable"] <= 0.85
+    assert 0.10 <= shares["consolidating"] <= 0.35
+    assert 0.01 <= shares["marginal"] <= 0.10
+    assert sum(run.counts["by_category"].values()) > 0
+
+
+@pytest.mark.django_db
 def test_running_demo_twice_creates_no_duplicates_and_renews_passwords() -> None:
     # given
     first = StringIO()
