@@ -4,7 +4,8 @@ Search understands what was typed: an ID number (exact, through the blind index)
 number, pinyin initials or full pinyin, or the beginning of a member's name.
 
 Holds:
-- `households_visible`, `members_visible`: the scope entry points (security.md B1).
+- `filter_by_household_scope`: the one household scope rule, used by every app (B1);
+  `households_visible`, `members_visible`: its entry points for the registry.
 - `household_list`: the one search of the registry (query, town, village, category).
 - `household_get`, `member_get`: one object in scope, or `NotInScope` (→ 404, audited).
 - `household_members`, `household_pairing`: parts of the detail page.
@@ -19,7 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Case, Field, Model, Q, QuerySet, Value, When
 
@@ -47,26 +48,39 @@ _ID_LIKE = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
 _HOUSEHOLD_NO = re.compile(r"[0-9A-Za-z-]*[0-9][0-9A-Za-z-]*")
 _LATIN = re.compile(r"[a-z]+")
 
+M = TypeVar("M", bound=Model)
+
+
+def paired_household_ids(cadre_id: int | None) -> QuerySet[CadrePairing, Any]:
+    """The households a cadre is responsible for today, as a subquery of household ids."""
+    return CadrePairing.objects.filter(cadre_id=cadre_id, until__isnull=True).values("household_id")
+
+
+def filter_by_household_scope(
+    queryset: QuerySet[M], actor: Any, *, household_field: str = "household_id"
+) -> QuerySet[M]:
+    """The one household scope rule (security.md B1), for any table of household rows.
+
+    The rows must carry the denormalised region codes; `household_field` names the column that
+    points at the household (`"pk"` for households themselves). District, town and village staff
+    see their region; a cadre sees exactly the households paired with it, wherever they are;
+    everyone else sees none. Every app's household-scoped selector goes through here.
+    """
+    scope = scope_of(actor)
+    if scope.kind == ScopeKind.REGION:
+        return queryset.filter(scope.region_q())
+    if scope.kind == ScopeKind.PAIRED:
+        return queryset.filter(**{f"{household_field}__in": paired_household_ids(scope.user_id)})
+    return queryset.none()
+
 
 def households_visible(actor: Any) -> QuerySet[Household]:
     """The scope entry point for households (security.md B1)."""
-    scope = scope_of(actor)
-    if scope.kind == ScopeKind.REGION:
-        return Household.objects.filter(scope.region_q())
-    if scope.kind == ScopeKind.PAIRED:
-        paired = CadrePairing.objects.filter(cadre_id=scope.user_id, until__isnull=True)
-        return Household.objects.filter(pk__in=paired.values("household_id"))
-    return Household.objects.none()
+    return filter_by_household_scope(Household.objects.all(), actor, household_field="pk")
 
 
 def members_visible(actor: Any) -> QuerySet[Member]:
-    scope = scope_of(actor)
-    if scope.kind == ScopeKind.REGION:
-        return Member.objects.filter(scope.region_q())
-    if scope.kind == ScopeKind.PAIRED:
-        paired = CadrePairing.objects.filter(cadre_id=scope.user_id, until__isnull=True)
-        return Member.objects.filter(household_id__in=paired.values("household_id"))
-    return Member.objects.none()
+    return filter_by_household_scope(Member.objects.all(), actor)
 
 
 def _prefix(column: str, text: str) -> Q:

@@ -411,13 +411,10 @@ def open_season(actor: Any, at: Any) -> Season | None:
 
 def marginal_households(county_code: str) -> tuple[int | None, set[int]]:
     """(run id, household ids) classed 临界 by the county's latest published screening."""
-    from zhenxing.screening.models import Result, Run, StabilityClass
+    from zhenxing.screening.models import Result, StabilityClass
+    from zhenxing.screening.selectors import run_latest_published
 
-    run = (
-        Run.objects.filter(county_code=county_code, status="published", what_if=False)
-        .order_by("-published_at", "-pk")
-        .first()
-    )
+    run = run_latest_published(county_code)
     if run is None:
         return None, set()
     ids = set(

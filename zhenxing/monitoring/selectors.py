@@ -24,7 +24,8 @@ from django.db.models import Count, F, Model, Q, QuerySet, Sum
 
 from zhenxing.accounts.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.households.choices import Labour, MemberStatus, MonitoringType, SchoolStatus
-from zhenxing.households.models import CadrePairing, Household, HouseholdFacts, Member
+from zhenxing.households.models import Household, HouseholdFacts, Member
+from zhenxing.households.selectors import filter_by_household_scope
 from zhenxing.monitoring import domain
 from zhenxing.monitoring.domain import (
     Action,
@@ -55,14 +56,8 @@ M = TypeVar("M", bound=Model)
 
 
 def _scoped(queryset: QuerySet[M], actor: Any) -> QuerySet[M]:
-    """Rows of household-scoped tables (they carry region codes and `household`)."""
-    scope = scope_of(actor)
-    if scope.kind == ScopeKind.REGION:
-        return queryset.filter(scope.region_q())
-    if scope.kind == ScopeKind.PAIRED:
-        paired = CadrePairing.objects.filter(cadre_id=scope.user_id, until__isnull=True)
-        return queryset.filter(scope.region_q(), household_id__in=paired.values("household_id"))
-    return queryset.none()
+    """Rows of household-scoped tables, by the registry's one household scope rule."""
+    return filter_by_household_scope(queryset, actor)
 
 
 def cases_visible(actor: Any) -> QuerySet[Case]:

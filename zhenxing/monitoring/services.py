@@ -187,14 +187,6 @@ def lead_record(
     return lead
 
 
-def _latest_published_run(county_code: str) -> Run | None:
-    return (
-        Run.objects.filter(county_code=county_code, status="published", what_if=False)
-        .order_by("-published_at")
-        .first()
-    )
-
-
 def leads_from_screening(*, actor: User | None, run: Run | None = None) -> int:
     """Channel 1: the suggestions of a published screening run become open leads.
 
@@ -203,11 +195,11 @@ def leads_from_screening(*, actor: User | None, run: Run | None = None) -> int:
     Households already monitored are followed by their monitoring, not by a new lead.
     """
     require_allowed(policies.can_run_screening_leads(actor), actor, "leads_from_screening")
-    from zhenxing.screening.selectors import results_visible
+    from zhenxing.screening.selectors import results_visible, run_latest_published
 
     if run is None:
         county = getattr(getattr(actor, "region", None), "county_code", "")
-        run = _latest_published_run(county) if county else None
+        run = run_latest_published(county) if county else None
     if run is None or run.status != "published" or run.what_if:
         raise DomainError(MonitoringErrorCode.NO_PUBLISHED_RUN)
     results = results_visible(actor, run) if actor is not None else Result.objects.filter(run=run)

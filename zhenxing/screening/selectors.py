@@ -1,7 +1,7 @@
 """Reads of screening runs and results, scoped to the actor, and the explanation of one result.
 
 Holds: `runs_visible`, `run_get`, `results_visible`, `results_summary`, `village_households`,
-`current_result`, `explain`, `compare_runs`, `changed_households`.
+`run_latest_published`, `explain`, `compare_runs`, `changed_households`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from zhenxing.accounts.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.core.money import fen_to_yuan
-from zhenxing.households.selectors import households_visible
+from zhenxing.households.selectors import filter_by_household_scope
 from zhenxing.screening.dsl import Type
 from zhenxing.screening.engine import explain_flags
 from zhenxing.screening.indicators import INDICATORS
@@ -37,13 +37,7 @@ def run_get(actor: Any, pk: int) -> Run:
 
 
 def results_visible(actor: Any, run: Run) -> QuerySet[Result]:
-    scope = scope_of(actor)
-    results = Result.objects.filter(run=run)
-    if scope.kind == ScopeKind.REGION:
-        return results.filter(scope.region_q())
-    if scope.kind == ScopeKind.PAIRED:
-        return results.filter(household__in=households_visible(actor))
-    return results.none()
+    return filter_by_household_scope(Result.objects.filter(run=run), actor)
 
 
 def _area_counts(actor: Any, run: Run) -> QuerySet[AreaCount] | None:
@@ -100,20 +94,13 @@ def village_households(actor: Any, run: Run, village_code: str, stability: str =
     return int(counts.aggregate(n=Coalesce(Sum("households"), 0))["n"])
 
 
-def current_result(actor: Any, household_id: int) -> Result | None:
-    """The household's class by the latest published run of its county."""
-    household = households_visible(actor).filter(pk=household_id).first()
-    if household is None:
-        return None
-    # Through the run, so the lookup uses the results' key (run, household).
-    run = (
-        Run.objects.filter(county_code=household.county_code, status="published")
-        .order_by("-published_at")
-        .first()
-    )
-    if run is None:
-        return None
-    return Result.objects.filter(run=run, household_id=household_id).select_related("run").first()
+def run_latest_published(county_code: str, *, excluding: int | None = None) -> Run | None:
+    """The county's latest published screening run: the one every app reads a household's
+    current class and suggestions from. Ties on the publication instant go to the later run."""
+    runs = Run.objects.filter(county_code=county_code, status="published", what_if=False)
+    if excluding is not None:
+        runs = runs.exclude(pk=excluding)
+    return runs.order_by("-published_at", "-pk").first()
 
 
 # ---------------------------------------------------------------- explanation

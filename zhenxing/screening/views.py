@@ -4,7 +4,6 @@ explanation, what-if comparison, rule set versions and parameters, results expor
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -21,7 +20,7 @@ from zhenxing.core.errors import DomainError
 from zhenxing.households.choices import MonitoringType
 from zhenxing.regions.models import Division
 from zhenxing.screening import exports, policies
-from zhenxing.screening.models import Parameter, RuleSet, Run, StabilityClass
+from zhenxing.screening.models import Parameter, RuleSet, StabilityClass
 from zhenxing.screening.selectors import (
     changed_households,
     compare_runs,
@@ -30,6 +29,7 @@ from zhenxing.screening.selectors import (
     results_summary,
     results_visible,
     run_get,
+    run_latest_published,
     runs_visible,
     village_households,
 )
@@ -50,10 +50,6 @@ def _names(codes: list[str]) -> dict[str, str]:
     return dict(
         Division.objects.filter(code__in=codes, valid_to__isnull=True).values_list("code", "name")
     )
-
-
-def _published(run_list: Any) -> Run | None:
-    return run_list.filter(status="published").order_by("-published_at").first()
 
 
 @scoped(*READERS)
@@ -125,7 +121,7 @@ def run_view(request: HttpRequest, run_id: int, code: str = "") -> HttpResponse:
     names = _names([r["code"] for r in rows] + ([code] if code else []))
     for row in rows:
         row["name"] = names.get(row["code"], row["code"])
-    base = _published(runs_visible(request.user).exclude(pk=run.pk))
+    base = run_latest_published(run.county_code, excluding=run.pk)
     return render(
         request,
         "screening/run.html",
