@@ -106,7 +106,7 @@ def season_new_view(request: HttpRequest) -> HttpResponseBase:
     else:
         year = business_today().year
         form = forms.SeasonForm(
-            initial=services.season_defaults(county)
+            initial=selectors.season_defaults(county)
             | {"year": year, "opens_on": date(year, 1, 20), "closes_on": date(year, 3, 10)}
         )
     return render(request, "industry/season_new.html", {"form": form})
@@ -289,9 +289,9 @@ def agreements_view(request: HttpRequest, season_id: int) -> HttpResponse:
         {
             "season": season,
             "page": page,
-            "protection_status": {a.pk: services.deposit_status(a) for a in page},
+            "protection_status": {a.pk: selectors.deposit_status(a) for a in page},
             "orders": orders,
-            "order_status": {o.pk: services.deposit_status(o) for o in orders},
+            "order_status": {o.pk: selectors.deposit_status(o) for o in orders},
             "can_sign_order": policies.can_sign_order(actor),
             "can_sign_protection": policies.can_sign_protection(actor)
             and (scope.cooperative_id is not None or scope.is_district),

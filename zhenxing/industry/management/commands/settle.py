@@ -19,12 +19,8 @@ from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
 from zhenxing.industry.domain import tonnes
 from zhenxing.industry.models import Season, SettlementRun
-from zhenxing.industry.services import (
-    settlement_approve,
-    settlement_execute,
-    settlement_preview,
-    settlement_submit,
-)
+from zhenxing.industry.selectors import settlement_preview
+from zhenxing.industry.services import settlement_approve, settlement_execute, settlement_submit
 from zhenxing.ledger.services import ledger_verify
 
 
