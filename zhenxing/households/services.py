@@ -6,6 +6,7 @@ Holds:
   their first history versions (the roster import and the single-household form both use it).
 - `household_update`, `member_update`, `facts_update`: edits through the roster's parsers.
 - `income_line_record`: one income line, idempotent on its source (the benefit chain's link).
+- `income_lines_record`: many income lines in one bulk insert, idempotent on their sources.
 - `personal_value_reveal`: the unmasked value of a personal field, for a reason, audited.
 """
 
@@ -356,6 +357,69 @@ def income_line_record(
             raise
         # A concurrent recorder of the same source won; its line is the one.
         return IncomeLine.objects.get(**key)
+
+
+@dataclass(frozen=True)
+class IncomeLineDraft:
+    """One income line for `income_lines_record`; `source_ref` names the record behind it."""
+
+    household_id: int
+    year: int
+    kind: str
+    amount: Decimal
+    source: str
+    source_ref: str
+    cost: Decimal = Decimal("0")
+
+
+INCOME_KEY_CHUNK = 900  # source refs per lookup (SQLite allows 999 parameters per query)
+
+
+def income_lines_record(
+    *, actor: User | None, lines: Sequence[IncomeLineDraft], change_reason: str
+) -> list[IncomeLine]:
+    """Record many income lines at once (another app's settlement or dividend), set-based, with
+    their first history versions. Idempotent on (source_ref, household, year, kind): a line
+    already recorded, or repeated within `lines`, is left out, so recording the same lines
+    again adds nothing. Every line is checked before any is written. Returns the new lines."""
+    for row, line in enumerate(lines, start=1):
+        if not line.source_ref:
+            raise ValueError(f"income line {row} has no source_ref")
+        if line.amount < 0 or line.cost < 0:
+            raise DomainError(RosterErrorCode.BAD_MONEY, field="amount", row=row)
+    with transaction.atomic():
+        done: set[tuple[str, int, int, str]] = set()
+        groups: dict[tuple[int, str], set[str]] = {}
+        for line in lines:
+            groups.setdefault((line.year, line.kind), set()).add(line.source_ref)
+        for (year, kind), refs in groups.items():
+            ordered = sorted(refs)
+            for start in range(0, len(ordered), INCOME_KEY_CHUNK):
+                chunk = ordered[start : start + INCOME_KEY_CHUNK]
+                done.update(
+                    (ref, household_id, year, kind)
+                    for ref, household_id in IncomeLine.objects.filter(
+                        year=year, kind=kind, source_ref__in=chunk
+                    ).values_list("source_ref", "household_id")
+                )
+        new: list[IncomeLine] = []
+        for line in lines:
+            key = (line.source_ref, line.household_id, line.year, line.kind)
+            if key in done:
+                continue
+            done.add(key)
+            new.append(
+                IncomeLine(
+                    household_id=line.household_id,
+                    year=line.year,
+                    kind=line.kind,
+                    amount=line.amount,
+                    cost=line.cost,
+                    source=line.source,
+                    source_ref=line.source_ref,
+                )
+            )
+        return bulk_insert_with_history(new, IncomeLine, change_reason=change_reason)
 
 
 # ---------------------------------------------------------------- personal data

@@ -1,4 +1,8 @@
-"""Error codes of the benefit chain, each with its Chinese and English message."""
+"""Error codes of the benefit chain, each with its Chinese and English message.
+
+One member per meaning: the code is `industry.<member name in lower case>` and is never reused
+for another rule (a test holds every member to this).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ from zhenxing.core.errors import ErrorCode
 
 
 class IndustryErrorCode(ErrorCode):
-    NOT_ALLOWED = ("industry.not_allowed", "无权进行此操作：{action}", "Not allowed: {action}")
     WEIGHT_NOT_POSITIVE = (
         "industry.weight_not_positive",
         "净重必须大于零（毛重 {gross} 公斤，扣重 {deduction} 公斤）",
@@ -69,6 +72,16 @@ class IndustryErrorCode(ErrorCode):
         "价格必须大于零",
         "The price must be above zero",
     )
+    COSTS_NEGATIVE = (
+        "industry.costs_negative",
+        "合作社费用不能为负数",
+        "The cooperative's costs cannot be negative",
+    )
+    SHARE_AMOUNT_NOT_POSITIVE = (
+        "industry.share_amount_not_positive",
+        "股金金额必须大于零",
+        "The share amount must be above zero",
+    )
     DAY_OUTSIDE_SEASON = (
         "industry.day_outside_season",
         "{day} 不在产季收购期内",
@@ -119,11 +132,6 @@ class IndustryErrorCode(ErrorCode):
         "产季 {season} 已提交结算，不能再登记",
         "Season {season} has been submitted for settlement; nothing more can be recorded",
     )
-    NOT_SETTLED_YET = (
-        "industry.not_settled_yet",
-        "产季尚未提交结算",
-        "The season has not been submitted for settlement",
-    )
     AWAITING_APPROVAL = (
         "industry.awaiting_approval",
         "结算金额超过审批限额 {threshold} 元（最大一笔 {largest} 元），"
@@ -141,11 +149,6 @@ class IndustryErrorCode(ErrorCode):
         "已批准，无需重复操作",
         "Already approved",
     )
-    DEPOSIT_ALREADY_PAID = (
-        "industry.deposit_already_paid",
-        "保证金已交纳",
-        "The deposit has already been paid",
-    )
     DIVIDEND_BELOW_FLOORS = (
         "industry.dividend_below_floors",
         "分红总额 {total} 元不足以保证临界户的保底分红（需 {needed} 元）",
@@ -161,8 +164,8 @@ class IndustryErrorCode(ErrorCode):
         "{year} 年度分红已存在",
         "A distribution for {year} already exists",
     )
-    ALREADY_BOUND = (
-        "industry.clerk_role",
+    NOT_A_CLERK = (
+        "industry.not_a_clerk",
         "账户 {user} 的角色不是合作社或企业记账员",
         "Account {user} is not a cooperative or enterprise clerk",
     )

@@ -16,8 +16,9 @@ from django.http import FileResponse
 
 from zhenxing.audit.events import AuditEventType
 from zhenxing.audit.services import record
+from zhenxing.industry.choices import MarginState
 from zhenxing.industry.domain import tonnes
-from zhenxing.industry.models import CooperativeStatement, Season
+from zhenxing.industry.models import Season
 from zhenxing.industry.selectors import (
     cooperative_statements_visible,
     household_statements_visible,
@@ -111,7 +112,7 @@ def statements_response(*, actor: Any, season: Season) -> FileResponse:
     coop_sheet = book.add_worksheet("合作社结算 Cooperatives")
     for col, (zh, en) in enumerate(COOP_HEADERS):
         coop_sheet.write_string(0, col, f"{zh} {en}")
-    states = dict(CooperativeStatement.MARGIN_STATES)
+    states = dict(MarginState.choices)
     for r, s in enumerate(coops, start=1):
         coop_sheet.write_string(r, 0, _safe(s.cooperative.title))
         coop_sheet.write_string(r, 1, _safe(s.enterprise.title if s.enterprise else ""))

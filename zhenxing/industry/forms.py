@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhenxing.industry.models import Grade, Season, Shareholding
+from zhenxing.industry.choices import ForfeitMode, Grade, ShareSource, YushuiRule
 
 
 def money(label: Any, **kwargs: Any) -> forms.DecimalField:
@@ -56,8 +56,8 @@ class SeasonForm(BootstrapForm):
         max_digits=5,
         decimal_places=4,
     )
-    forfeit_mode = forms.ChoiceField(label=_("Forfeiture rule"), choices=Season.FORFEIT_MODES)
-    yushui_rule = forms.ChoiceField(label=_("The day of Yushui"), choices=Season.YUSHUI_RULES)
+    forfeit_mode = forms.ChoiceField(label=_("Forfeiture rule"), choices=ForfeitMode.choices)
+    yushui_rule = forms.ChoiceField(label=_("The day of Yushui"), choices=YushuiRule.choices)
     floor_after_yushui = forms.BooleanField(label=_("Floor also after Yushui"), required=False)
     approval_threshold = money(_("Four-eyes threshold (yuan)"), min_value=0)
 
@@ -102,7 +102,7 @@ class WeighForm(BootstrapForm):
     household = forms.IntegerField(label=_("Member"))
     gross_kg = weight(_("Gross kg"))
     deduction_kg = weight(_("Deduction kg"), required=False)
-    grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices, initial="1")
+    grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices, initial=Grade.FIRST)
     price = money(_("Price paid (yuan/t)"), required=False)
 
     def deduction(self) -> Decimal:
@@ -130,7 +130,7 @@ class DeliveryForm(BootstrapForm):
 class ShareholdingForm(BootstrapForm):
     cooperative = forms.IntegerField(label=_("Cooperative"))
     household_no = forms.CharField(label=_("Household number"), max_length=24)
-    source = forms.ChoiceField(label=_("Source"), choices=Shareholding.SOURCES)
+    source = forms.ChoiceField(label=_("Source"), choices=ShareSource.choices)
     amount = money(_("Shares (yuan)"), min_value=0)
     since = forms.DateField(label=_("Since"), widget=forms.DateInput({"type": "date"}))
 

@@ -19,6 +19,15 @@ from django.db import models
 from django.db.models import Q
 
 from zhenxing.core.models import MoneyField
+from zhenxing.industry.choices import (
+    DividendStatus,
+    ForfeitMode,
+    Grade,
+    MarginState,
+    SettlementStatus,
+    ShareSource,
+    YushuiRule,
+)
 
 # The article's figures (domain.md §1.2): used only to pre-fill a new season's form when there is
 # no earlier season to copy. Every calculation reads the season's own stored values.
@@ -30,9 +39,9 @@ SEASON_DEFAULTS: dict[str, object] = {
     "margin_min": Decimal("150"),
     "margin_max": Decimal("200"),
     "forfeit_threshold": Decimal("0.8000"),
-    "forfeit_mode": "proportional",
+    "forfeit_mode": ForfeitMode.PROPORTIONAL,
     "approval_threshold": Decimal("300000"),
-    "yushui_rule": "instant",
+    "yushui_rule": YushuiRule.INSTANT,
     "floor_after_yushui": False,
 }
 
@@ -146,17 +155,6 @@ class Clerk(models.Model):
 class Season(models.Model):
     """One purchasing season of a county: its calendar and every number of the mechanism."""
 
-    YUSHUI_RULES = [
-        ("instant", "按时刻 By the instant"),
-        ("day_before", "雨水当天算节气前 The whole day counts as before"),
-        ("day_after", "雨水当天算节气后 The whole day counts as after"),
-    ]
-    FORFEIT_MODES = [
-        ("proportional", "按短缺比例罚没 Forfeit the shortfall's share"),
-        ("full", "全额罚没 Forfeit the whole deposit"),
-        ("none", "不罚没 Never forfeit"),
-    ]
-
     county_code = models.CharField("区县 County", max_length=6)
     year = models.PositiveSmallIntegerField("年度 Year")
     crop = models.CharField("作物 Crop", max_length=20)
@@ -164,7 +162,7 @@ class Season(models.Model):
     closes_on = models.DateField("收购结束 Purchasing closes")
     yushui_at = models.DateTimeField("雨水时刻 Yushui instant")
     yushui_rule = models.CharField(
-        "雨水当天 Yushui day", max_length=12, choices=YUSHUI_RULES, default="instant"
+        "雨水当天 Yushui day", max_length=12, choices=YushuiRule.choices, default=YushuiRule.INSTANT
     )
     floor_after_yushui = models.BooleanField("雨水后仍保底 Floor after Yushui", default=False)
     floor_price = MoneyField("保护价(元/吨) Floor price per t")
@@ -176,7 +174,10 @@ class Season(models.Model):
         "履约比例 Performance ratio", max_digits=5, decimal_places=4
     )
     forfeit_mode = models.CharField(
-        "罚没规则 Forfeiture rule", max_length=12, choices=FORFEIT_MODES, default="proportional"
+        "罚没规则 Forfeiture rule",
+        max_length=12,
+        choices=ForfeitMode.choices,
+        default=ForfeitMode.PROPORTIONAL,
     )
     approval_threshold = MoneyField("审批限额(元) Four-eyes threshold")
     created_by = models.ForeignKey(
@@ -315,12 +316,6 @@ class PointDayPrice(models.Model):
         return f"{self.point_id} {self.day} {self.price}"
 
 
-class Grade(models.TextChoices):
-    FIRST = "1", "一级 Grade 1"
-    SECOND = "2", "二级 Grade 2"
-    THIRD = "3", "三级 Grade 3"
-
-
 class Weighing(models.Model):
     """One weighing at a purchase point (过磅记录), with what it pays.
 
@@ -347,7 +342,7 @@ class Weighing(models.Model):
     gross_g = models.BigIntegerField("毛重(克) Gross grams")
     deduction_g = models.BigIntegerField("扣重(克) Deduction grams", default=0)
     net_g = models.BigIntegerField("净重(克) Net grams")
-    grade = models.CharField("等级 Grade", max_length=1, choices=Grade.choices, default="1")
+    grade = models.CharField("等级 Grade", max_length=1, choices=Grade.choices, default=Grade.FIRST)
     day_price = MoneyField("当日价(元/吨) Day price per t")
     floor_applied = models.BooleanField("保护价补差 Floor applied", default=False)
     price_paid = MoneyField("结算价(元/吨) Price paid per t")
@@ -437,13 +432,6 @@ class Delivery(models.Model):
 class Shareholding(models.Model):
     """A household's shares in a cooperative (涉农资金股权化 / 三变)."""
 
-    SOURCES = [
-        ("fund", "财政资金量化 Quantified public funds"),
-        ("land", "土地入股 Land"),
-        ("cash", "现金入股 Cash"),
-        ("asset", "资产入股 Other assets"),
-    ]
-
     cooperative = models.ForeignKey(
         Cooperative, on_delete=models.PROTECT, related_name="shareholdings"
     )
@@ -453,7 +441,7 @@ class Shareholding(models.Model):
     county_code = models.CharField(max_length=6)
     town_code = models.CharField(max_length=9)
     village_code = models.CharField(max_length=12)
-    source = models.CharField("入股方式 Source", max_length=8, choices=SOURCES)
+    source = models.CharField("入股方式 Source", max_length=8, choices=ShareSource.choices)
     amount = MoneyField("股金(元) Amount")
     since = models.DateField("入股日期 Since")
 
@@ -473,11 +461,6 @@ class Shareholding(models.Model):
 class DividendDistribution(models.Model):
     """A cooperative's yearly dividend (股金分红), split over its shareholdings."""
 
-    STATUS = [
-        ("planned", "待审批 Awaiting approval"),
-        ("posted", "已记账 Posted"),
-    ]
-
     cooperative = models.ForeignKey(
         Cooperative, on_delete=models.PROTECT, related_name="distributions"
     )
@@ -487,7 +470,9 @@ class DividendDistribution(models.Model):
         "临界户保底比例 Floor for marginal households", max_digits=5, decimal_places=4
     )
     screening_run_id = models.BigIntegerField("依据的排查 Screening run", null=True, blank=True)
-    status = models.CharField(max_length=8, choices=STATUS, default="planned")
+    status = models.CharField(
+        max_length=8, choices=DividendStatus.choices, default=DividendStatus.PLANNED
+    )
     planned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -536,14 +521,10 @@ class SettlementRun(models.Model):
     """A season's settlement: submitted, approved if above the threshold (B6), then posted in
     explicit steps; each step is idempotent, so a run killed at any step is simply re-run."""
 
-    STATUS = [
-        ("submitted", "已提交 Submitted"),
-        ("approved", "已批准 Approved"),
-        ("settled", "已结算 Settled"),
-    ]
-
     season = models.OneToOneField(Season, on_delete=models.PROTECT, related_name="settlement")
-    status = models.CharField(max_length=10, choices=STATUS, default="submitted")
+    status = models.CharField(
+        max_length=10, choices=SettlementStatus.choices, default=SettlementStatus.SUBMITTED
+    )
     step = models.PositiveSmallIntegerField("已完成步骤 Steps done", default=0)
     needs_approval = models.BooleanField(default=False)
     totals = models.JSONField("合计 Totals", default=dict)
@@ -606,13 +587,6 @@ class HouseholdStatement(models.Model):
 class CooperativeStatement(models.Model):
     """A cooperative's season statement: margin reconciliation and its own deposit."""
 
-    MARGIN_STATES = [
-        ("below", "低于保底，企业补差 Below the band: the enterprise tops up"),
-        ("within", "在区间内 Within the band"),
-        ("above", "高于上限，待核查 Above the band: for review"),
-        ("none", "无交售 No deliveries"),
-    ]
-
     season = models.ForeignKey(Season, on_delete=models.PROTECT, related_name="+", db_index=False)
     cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
     enterprise = models.ForeignKey(
@@ -632,7 +606,7 @@ class CooperativeStatement(models.Model):
     margin_per_t = MoneyField("每吨利润 Margin per t")
     guaranteed = MoneyField("保底利润 Guaranteed margin")
     margin_topup = MoneyField("企业补差 Margin top-up")
-    margin_state = models.CharField(max_length=8, choices=MARGIN_STATES)
+    margin_state = models.CharField(max_length=8, choices=MarginState.choices)
     contracted_g = models.BigIntegerField("合同数量(克) Contracted grams", default=0)
     deposit_paid = MoneyField("已交保证金 Deposit held")
     deposit_refund = MoneyField("退还保证金 Deposit refunded")

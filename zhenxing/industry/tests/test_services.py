@@ -15,7 +15,7 @@ from django.db import transaction
 from zhenxing.audit.models import AuditEvent
 from zhenxing.core.errors import DomainError, NotInScope
 from zhenxing.households.models import IncomeLine
-from zhenxing.industry import services
+from zhenxing.industry import selectors, services
 from zhenxing.industry.models import (
     CooperativeStatement,
     Delivery,
@@ -26,6 +26,7 @@ from zhenxing.industry.models import (
     SettlementRun,
     Weighing,
 )
+from zhenxing.industry.services import settlement as settlement_services
 from zhenxing.industry.tests.factories import Chain, at, build_chain, sign_lu, weigh
 from zhenxing.ledger.models import Account, Entry, PendingEntry, Posting
 from zhenxing.ledger.services import ledger_verify
@@ -112,7 +113,7 @@ def test_deposits_are_ledger_entries_paid_once(chain: Chain) -> None:
     assert balance("2201.") == D("-5400.00")
     assert balance("2202.") == D("-90000.00")
     assert balance("1001.") == D("95400.00")
-    assert services.deposit_status(agreement) == "paid"
+    assert selectors.deposit_status(agreement) == "paid"
     with pytest.raises(NotInScope):  # another cooperative's clerk
         services.deposit_pay(actor=chain.users["clerk_b"], agreement=agreement)
 
@@ -125,7 +126,7 @@ def test_a_deposit_above_the_threshold_waits_for_a_second_person(chain: Chain) -
     pending = services.deposit_pay(actor=chain.users["clerk_a"], agreement=agreement)
 
     assert isinstance(pending, PendingEntry)
-    assert services.deposit_status(agreement) == "pending"
+    assert selectors.deposit_status(agreement) == "pending"
     assert balance("2201.") == 0
 
 
@@ -458,7 +459,7 @@ def test_a_settlement_killed_at_any_step_and_rerun_equals_one_clean_run(
         services.settlement_approve(actor=chain.users["district2"], run=run)
     seen: list[str] = []
     with transaction.atomic():
-        monkeypatch.setattr(services, "_checkpoint", lambda r, label: seen.append(label))
+        monkeypatch.setattr(settlement_services, "_checkpoint", lambda r, label: seen.append(label))
         services.settlement_execute(run.pk, batch_size=2)
         clean = _state()
         transaction.set_rollback(True)
@@ -471,13 +472,13 @@ def test_a_settlement_killed_at_any_step_and_rerun_equals_one_clean_run(
         if next(calls) == kill_at:
             raise Killed(label)
 
-    monkeypatch.setattr(services, "_checkpoint", kill)
+    monkeypatch.setattr(settlement_services, "_checkpoint", kill)
     with pytest.raises(Killed):
         services.settlement_execute(run.pk, batch_size=2)
     assert ledger_verify().ok  # what was committed before the kill balances
 
     # … and simply run again
-    monkeypatch.setattr(services, "_checkpoint", lambda r, label: None)
+    monkeypatch.setattr(settlement_services, "_checkpoint", lambda r, label: None)
     services.settlement_execute(run.pk, batch_size=2)
 
     # then the end state is exactly that of one clean run

@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 from zhenxing.accounts.models import User
 from zhenxing.accounts.tests.factories import sign_in_verified
 from zhenxing.audit.models import AuditEvent
-from zhenxing.industry import services
+from zhenxing.industry import selectors, services
 from zhenxing.industry.models import (
     DividendDistribution,
     Enterprise,
@@ -277,7 +277,7 @@ def test_deposit_and_agreement_pages(chain: Chain) -> None:
     )
 
     assert agreement.deposit_amount == D("5400.00")
-    assert services.deposit_status(agreement) == "paid"
+    assert selectors.deposit_status(agreement) == "paid"
     assert other.status_code == 404
     assert date(2020, 10, 1) == agreement.signed_on
 
@@ -335,7 +335,7 @@ def test_a_large_deposit_waits_and_a_second_person_approves_it_on_the_ledger_pag
     district.post(f"/industry/ledger/pending/{pending.pk}/", {"decision": "approve"})
 
     assert pending.natural_key in page
-    assert services.deposit_status(agreement) == "paid"
+    assert selectors.deposit_status(agreement) == "paid"
     entry = Entry.objects.get(natural_key=pending.natural_key)
     assert entry.approved_by_id == chain.users["district"].pk
     # a reversal above the threshold waits for a second person too

@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhenxing.core.errors import DomainError
 from zhenxing.core.timeutil import BEIJING
-from zhenxing.industry.services import SeasonInput, season_create, season_defaults
+from zhenxing.industry.selectors import season_defaults
+from zhenxing.industry.services import SeasonInput, season_create
 from zhenxing.regions.models import Division
 
 NUMBERS = {

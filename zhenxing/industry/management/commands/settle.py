@@ -17,14 +17,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from zhenxing.accounts.models import User, username_key
 from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.industry.choices import SettlementStatus
 from zhenxing.industry.domain import tonnes
 from zhenxing.industry.models import Season, SettlementRun
-from zhenxing.industry.services import (
-    settlement_approve,
-    settlement_execute,
-    settlement_preview,
-    settlement_submit,
-)
+from zhenxing.industry.selectors import settlement_preview
+from zhenxing.industry.services import settlement_approve, settlement_execute, settlement_submit
 from zhenxing.ledger.services import ledger_verify
 
 
@@ -65,7 +62,11 @@ class Command(BaseCommand):
                 self._preview(season)
                 return
             run = settlement_submit(actor=None, season=season)
-            if run.needs_approval and run.approved_by_id is None and run.status != "settled":
+            if (
+                run.needs_approval
+                and run.approved_by_id is None
+                and run.status != SettlementStatus.SETTLED
+            ):
                 run = settlement_approve(actor=self._approver(options["approver"]), run=run)
             run = settlement_execute(
                 run.pk,
