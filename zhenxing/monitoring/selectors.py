@@ -15,10 +15,14 @@ Holds:
   household: `open_identification`, `objection_counts` (open and upheld objections about a
   case), `declaration_ip_index` and `declaration_rate_limited` (the public form's limit per
   address), `current_village`.
+- Reads of the pages: `alert_imports_visible` (the district's import batches),
+  `notice_by_public_id` (the public notice), `villages_by_town` (the public form's choice),
+  `division_names` (towns and villages by code).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -44,6 +48,7 @@ from zhenxing.monitoring.domain import (
 )
 from zhenxing.monitoring.models import (
     OPEN_LEAD_STATUSES,
+    AlertImport,
     Case,
     CaseStep,
     Declaration,
@@ -503,3 +508,31 @@ def declaration_rate_limited(*, ip: str, now: datetime | None = None) -> bool:
 def current_village(code: str) -> Division | None:
     """The current village of that code (the public form's choice), or None."""
     return Division.objects.filter(code=code, level="village", valid_to__isnull=True).first()
+
+
+def alert_imports_visible(actor: Any) -> QuerySet[AlertImport]:
+    """The alert import batches of the actor's county, newest first."""
+    return AlertImport.objects.filter(county_code=scope_of(actor).county_code)
+
+
+def notice_by_public_id(public_id: uuid.UUID) -> Notice | None:
+    """A notice by its unguessable public id; the caller shows only `notices.notice_public`."""
+    return Notice.objects.filter(public_id=public_id).first()
+
+
+def villages_by_town() -> list[tuple[str, list[Division]]]:
+    """Current villages grouped under their town's name, for the public declaration form."""
+    towns = {d.code: d.name for d in Division.objects.filter(level="town", valid_to__isnull=True)}
+    grouped: dict[str, list[Division]] = {}
+    for village in Division.objects.filter(level="village", valid_to__isnull=True).order_by("code"):
+        grouped.setdefault(towns.get(village.town_code, ""), []).append(village)
+    return sorted(grouped.items())
+
+
+def division_names(codes: Sequence[str]) -> dict[str, str]:
+    """Names of current divisions (towns or villages) by code, in one query."""
+    return dict(
+        Division.objects.filter(code__in=list(codes), valid_to__isnull=True).values_list(
+            "code", "name"
+        )
+    )
