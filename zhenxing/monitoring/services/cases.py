@@ -95,7 +95,8 @@ def _refuse_step(actor: User, case: Case, action: str, refusal: TransitionRefusa
     )  # fmt: skip
 
 
-def _check(actor: User, case: Case, action: str) -> Transition:
+def step_check(actor: User, case: Case, action: str) -> Transition:
+    """The transition `action` takes from the case's state for this actor, or refused (audited)."""
     result = domain.check_transition(
         kind=case.kind,
         action=action,
@@ -171,7 +172,7 @@ def case_advance(
             raise DomainError(MonitoringErrorCode.CASE_CLOSED)
     # The role and four-eyes check (and its audit row) happen outside the step's transaction,
     # so a refusal is recorded even though the step is not taken.
-    transition = _check(actor, case, action)
+    transition = step_check(actor, case, action)
     with transaction.atomic():
         case = (
             Case.objects.select_for_update(of=("self",))

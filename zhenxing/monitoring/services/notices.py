@@ -22,7 +22,7 @@ from zhenxing.monitoring.models import Case, CaseStep, Notice, Objection
 from zhenxing.monitoring.parameters import params_for
 from zhenxing.monitoring.selectors import cases_visible, region_names
 from zhenxing.monitoring.services._common import _bad, _required
-from zhenxing.monitoring.services.cases import _check
+from zhenxing.monitoring.services.cases import step_check
 
 
 def notice_publish(
@@ -39,7 +39,7 @@ def notice_publish(
         raise NotInScope("monitoring.case", ",".join(str(i) for i in ids))
     first = fresh[0]
     for case in fresh:
-        _check(actor, case, Action.PUBLISH_NOTICE)
+        step_check(actor, case, Action.PUBLISH_NOTICE)
     min_days = params_for(
         year=domain.beijing_date(now).year, region_code=first.village_code
     ).notice_min_days
