@@ -8,6 +8,7 @@ Holds:
 - `income_line_record`: one income line, idempotent on its source (the benefit chain's link).
 - `income_lines_record`: many income lines in one bulk insert, idempotent on their sources.
 - `personal_value_reveal`: the unmasked value of a personal field, for a reason, audited.
+- `monitoring_type_set`: the household's monitored type, set or cleared by a monitoring case.
 """
 
 from __future__ import annotations
@@ -449,3 +450,35 @@ def personal_value_reveal(*, actor: User, obj: Household | Member, name: str, re
             detail={"field": name, "reason": reason[:200]},
         )
     return decrypt(token, context=context) if token else ""
+
+
+# ---------------------------------------------------------------- monitored type
+
+
+def monitoring_type_set(
+    *, actor: User | None, household: Household, monitoring_type: str, reason: str
+) -> Household:
+    """Set (or, with "", clear) `Household.monitoring_type`: the only writer of that field.
+
+    Called inside a monitoring case's step (inclusion, or the county's approval of risk
+    elimination), whose transition table already decided who may take it; this records the
+    history version with the actor and reason, and one audit event naming the changed field.
+    """
+    from zhenxing.households.choices import MonitoringType
+
+    if monitoring_type and monitoring_type not in MonitoringType.values:
+        raise ValueError(f"unknown monitoring type {monitoring_type!r}")
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    with transaction.atomic():
+        household.monitoring_type = monitoring_type
+        household._history_user = actor  # type: ignore[attr-defined]
+        household._change_reason = reason.strip()[:100]  # type: ignore[attr-defined]
+        household.save(update_fields=["monitoring_type", "updated_at"])
+        record(
+            AuditEventType.REGISTRY_EDIT,
+            actor=actor,
+            obj=household,
+            detail={"fields": ["monitoring_type"], "reason": reason.strip()[:100]},
+        )
+    return household

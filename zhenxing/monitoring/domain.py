@@ -10,7 +10,7 @@ Holds:
 - `notice_first_day`, `notice_earliest_end`, `notice_period_ok`, `notice_over`: the notice
   period of at least `notice_min_days` full days in Beijing time.
 - `due_date`, `is_overdue`: deadlines counted in calendar days.
-- `IncomeMonth`, `EliminationFacts`, `EliminationErrorCode`, `elimination_refusals`: the risk
+- `IncomeMonth`, `EliminationFacts`, `elimination_refusals`: the risk
   elimination guard; every refusal reason it finds, never just the first.
 - `water_secure`, `WaterFacts`, `WaterLimits`: the four drinking-water indicators (domain.md §4).
 - `elimination_rate`: eliminated persons / persons ever identified (domain.md §3.9).
@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from zhenxing.core.errors import ErrorCode
+from zhenxing.monitoring.errors import MonitoringErrorCode
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -280,66 +280,6 @@ def water_secure(water: WaterFacts, limits: WaterLimits) -> bool:
 # ---------------------------------------------------------------- risk elimination guard
 
 
-class EliminationErrorCode(ErrorCode):
-    NOT_MONITORED = (
-        "elimination.not_monitored",
-        "该户不是监测对象，无需风险消除",
-        "The household is not monitored; there is no risk to eliminate",
-    )
-    NO_LABOUR = (
-        "elimination.no_labour",
-        "该户无劳动能力：落实兜底保障后继续监测，不标注风险消除",
-        "The household has no labour capacity: it stays monitored with social-security "
-        "support and is never marked as eliminated",
-    )
-    INCOME_MISSING = (
-        "elimination.income_missing",
-        "{month} 没有人均纯收入记录（需连续 {months} 个月）",
-        "No per-capita net income is recorded for {month} ({months} consecutive months needed)",
-    )
-    INCOME_BELOW = (
-        "elimination.income_below",
-        "{month} 人均纯收入 {amount} 元，未高于当年监测标准 {threshold} 元",
-        "Per-capita net income in {month} was {amount} yuan, not above the year's threshold "
-        "of {threshold} yuan",
-    )
-    FOOD_CLOTHING = (
-        "elimination.food_clothing",
-        "“两不愁”未保障（吃或穿）",
-        "Food or clothing is not secure",
-    )
-    EDUCATION = (
-        "elimination.education",
-        "有 6–15 周岁儿童失学辍学，义务教育未保障",
-        "A child aged 6-15 is out of school: compulsory education is not secured",
-    )
-    MEDICAL = (
-        "elimination.medical",
-        "有成员未参加基本医疗保险，基本医疗未保障",
-        "A member has no basic medical insurance: basic medical care is not secured",
-    )
-    HOUSING = (
-        "elimination.housing",
-        "住房安全等级为 {grade} 级，住房安全未保障",
-        "The house is graded {grade}: housing is not safe",
-    )
-    WATER = (
-        "elimination.water",
-        "饮水安全未达标（水量、水质、方便程度或供水保证率）",
-        "Drinking water is not secured (quantity, quality, convenience or supply guarantee)",
-    )
-    OPEN_RISK = (
-        "elimination.open_risk",
-        "还有 {count} 条未处理的风险线索或在办的识别流程",
-        "{count} risk lead(s) or identification case(s) are still open",
-    )
-    NO_MEASURE = (
-        "elimination.no_measure",
-        "没有已完成的帮扶措施",
-        "No assistance measure has been completed",
-    )
-
-
 @dataclass(frozen=True)
 class IncomeMonth:
     month: date  # the first day of the month observed
@@ -349,7 +289,7 @@ class IncomeMonth:
 
 @dataclass(frozen=True)
 class Refusal:
-    code: EliminationErrorCode
+    code: MonitoringErrorCode
     params: dict[str, str | int]
 
     @property
@@ -403,10 +343,10 @@ def _yuan(fen: int) -> str:
 def elimination_refusals(facts: EliminationFacts) -> list[Refusal]:
     """Every reason the household's risk may not be marked eliminated; empty = allowed."""
     if not facts.monitored:
-        return [Refusal(EliminationErrorCode.NOT_MONITORED, {})]
+        return [Refusal(MonitoringErrorCode.ELIMINATION_NOT_MONITORED, {})]
     reasons: list[Refusal] = []
     if not facts.has_labour:
-        reasons.append(Refusal(EliminationErrorCode.NO_LABOUR, {}))
+        reasons.append(Refusal(MonitoringErrorCode.ELIMINATION_NO_LABOUR, {}))
     observed = {first_of_month(m.month): m for m in facts.income}
     for month in income_window(facts.as_of, facts.months_required):
         label = f"{month:%Y-%m}"
@@ -414,14 +354,14 @@ def elimination_refusals(facts: EliminationFacts) -> list[Refusal]:
         if seen is None:
             reasons.append(
                 Refusal(
-                    EliminationErrorCode.INCOME_MISSING,
+                    MonitoringErrorCode.ELIMINATION_INCOME_MISSING,
                     {"month": label, "months": facts.months_required},
                 )
             )
         elif seen.per_capita_fen <= seen.threshold_fen:
             reasons.append(
                 Refusal(
-                    EliminationErrorCode.INCOME_BELOW,
+                    MonitoringErrorCode.ELIMINATION_INCOME_BELOW,
                     {
                         "month": label,
                         "amount": _yuan(seen.per_capita_fen),
@@ -430,19 +370,23 @@ def elimination_refusals(facts: EliminationFacts) -> list[Refusal]:
                 )
             )
     if not facts.food_clothing_secure:
-        reasons.append(Refusal(EliminationErrorCode.FOOD_CLOTHING, {}))
+        reasons.append(Refusal(MonitoringErrorCode.ELIMINATION_FOOD_CLOTHING, {}))
     if not facts.education_secure:
-        reasons.append(Refusal(EliminationErrorCode.EDUCATION, {}))
+        reasons.append(Refusal(MonitoringErrorCode.ELIMINATION_EDUCATION, {}))
     if not facts.medical_secure:
-        reasons.append(Refusal(EliminationErrorCode.MEDICAL, {}))
+        reasons.append(Refusal(MonitoringErrorCode.ELIMINATION_MEDICAL, {}))
     if facts.house_grade not in ("A", "B"):
-        reasons.append(Refusal(EliminationErrorCode.HOUSING, {"grade": facts.house_grade or "?"}))
+        reasons.append(
+            Refusal(MonitoringErrorCode.ELIMINATION_HOUSING, {"grade": facts.house_grade or "?"})
+        )
     if not facts.water_secure:
-        reasons.append(Refusal(EliminationErrorCode.WATER, {}))
+        reasons.append(Refusal(MonitoringErrorCode.ELIMINATION_WATER, {}))
     if facts.open_risks:
-        reasons.append(Refusal(EliminationErrorCode.OPEN_RISK, {"count": facts.open_risks}))
+        reasons.append(
+            Refusal(MonitoringErrorCode.ELIMINATION_OPEN_RISK, {"count": facts.open_risks})
+        )
     if facts.measures_done < 1:
-        reasons.append(Refusal(EliminationErrorCode.NO_MEASURE, {}))
+        reasons.append(Refusal(MonitoringErrorCode.ELIMINATION_NO_MEASURE, {}))
     return reasons
 
 

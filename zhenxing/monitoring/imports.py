@@ -15,8 +15,8 @@ the row, the column, the value (ID numbers masked 6+4) and the reason in Chinese
 - A lead's key is (source, person, event date): importing the same alert again creates no
   second lead; such rows are counted as "already imported".
 
-Holds: `AlertErrorCode`, `AlertIssue`, `AlertReport`, `AlertRefused`, `alerts_check`,
-`alerts_import`, `COLUMNS`, `RISK_OF_SOURCE`.
+Holds: `alert_row_check` (one row's cells → its issues or the valid row), `AlertIssue`,
+`AlertReport`, `AlertRefused`, `alerts_check`, `alerts_import`, `COLUMNS`, `RISK_OF_SOURCE`.
 """
 
 from __future__ import annotations
@@ -42,13 +42,15 @@ from zhenxing.core.crypto import blind_index
 from zhenxing.core.errors import DomainError, ErrorCode
 from zhenxing.core.idnumbers import validate_id
 from zhenxing.core.masking import mask_id
-from zhenxing.core.money import yuan_to_fen
+from zhenxing.core.money import FEN, yuan_to_fen
 from zhenxing.core.timeutil import business_today
 from zhenxing.core.uploads import check_upload
 from zhenxing.households.choices import MemberStatus
 from zhenxing.households.models import ID_CONTEXT, Member
 from zhenxing.households.selectors import members_visible
+from zhenxing.households.validation import MAX_AMOUNT
 from zhenxing.monitoring import domain, policies
+from zhenxing.monitoring.errors import MonitoringErrorCode as E
 from zhenxing.monitoring.models import AlertImport, AlertSource, Channel, Lead, LeadStatus
 from zhenxing.monitoring.parameters import parameter_int
 from zhenxing.screening.models import RISK_BITS
@@ -82,67 +84,6 @@ RISK_OF_SOURCE = {
     AlertSource.EDUCATION: "education_guarantee",
     AlertSource.HOUSING: "housing_safety",
 }
-
-
-class AlertErrorCode(ErrorCode):
-    BAD_SOURCE = (
-        "alerts.bad_source",
-        "未知的预警部门“{source}”",
-        "Unknown alert source '{source}'",
-    )
-    NO_HEADER = (
-        "alerts.no_header",
-        "第一行应为表头，必须包含：身份证号、姓名、事件日期",
-        "The first row must be a header with: ID number, name, event date",
-    )
-    NO_ROWS = ("alerts.no_rows", "文件中没有数据行", "The file has no data rows")
-    TOO_MANY_ROWS = (
-        "alerts.too_many_rows",
-        "数据行超过 {limit} 行，请分开导入",
-        "More than {limit} rows; split the file",
-    )
-    UNREADABLE = ("alerts.unreadable", "文件无法读取", "The file cannot be read")
-    NAME_EMPTY = ("alerts.name_empty", "姓名为空", "The name is empty")
-    DATE_BAD = (
-        "alerts.date_bad",
-        "日期应为 YYYY-MM-DD 格式的有效日期，且不晚于今天",
-        "The date must be a real date as YYYY-MM-DD, not after today",
-    )
-    AMOUNT_BAD = (
-        "alerts.amount_bad",
-        "金额应为不小于 0、最多两位小数的数",
-        "The amount must be a number ≥ 0 with at most two decimals",
-    )
-    TOO_LONG = (
-        "alerts.too_long",
-        "内容过长（最多 {max} 字）",
-        "Too long (at most {max} characters)",
-    )
-    DUPLICATE = (
-        "alerts.duplicate",
-        "与第 {row} 行重复（同一人、同一日期）",
-        "Duplicate of row {row} (same person and date)",
-    )
-    UNMATCHED = (
-        "alerts.unmatched",
-        "登记库中没有该身份证号的成员（或不在您的辖区），未生成线索",
-        "No registered member (in your area) has this ID number; no lead created",
-    )
-    NAME_MISMATCH = (
-        "alerts.name_mismatch",
-        "身份证号与登记库一致，但姓名不一致，需人工核实，未生成线索",
-        "The ID number matches a member but the name does not; check by hand; no lead created",
-    )
-    NOT_ACTIVE = (
-        "alerts.not_active",
-        "该成员已迁出或死亡，需人工核实，未生成线索",
-        "The member has moved out or died; check by hand; no lead created",
-    )
-    REFUSED = (
-        "alerts.refused",
-        "有 {rows} 行格式错误，未生成任何线索；请修正后重新导入，或选择跳过错误行",
-        "{rows} row(s) are invalid and no lead was created; fix them, or choose to skip them",
-    )
 
 
 @dataclass(slots=True)
@@ -195,7 +136,7 @@ class AlertReport:
 class AlertRefused(Exception):
     def __init__(self, report: AlertReport) -> None:
         self.report = report
-        self.error = DomainError(AlertErrorCode.REFUSED, rows=report.invalid)
+        self.error = DomainError(E.ALERT_REFUSED, rows=report.invalid)
         super().__init__(self.error.message)
 
 
@@ -252,7 +193,7 @@ def _rows(path: Path, kind: str) -> Iterator[list[Any]]:
         sheet = workbook.get_sheet_by_index(0)
         yield from sheet.iter_rows()
     except CalamineError as exc:
-        raise DomainError(AlertErrorCode.UNREADABLE) from exc
+        raise DomainError(E.ALERT_UNREADABLE) from exc
 
 
 def _text(value: Any, key: str) -> str:
@@ -279,27 +220,82 @@ def _parse_date(text: str, today: date) -> date | None:
         cleaned = f"{cleaned[:4]}-{cleaned[4:6]}-{cleaned[6:]}"
     if "T" in cleaned:
         cleaned = cleaned.split("T", 1)[0]
+    parts = cleaned.split("-")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
+        return None  # also keeps int() and date() away from huge numbers (OverflowError)
     try:
-        parts = [int(p) for p in cleaned.split("-")]
-        day = date(parts[0], parts[1], parts[2]) if len(parts) == 3 else None
-    except (ValueError, IndexError):
+        day = date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
         return None
-    if day is None or day > today or day.year < 2014:
+    if day > today or day.year < 2014:
         return None
     return day
 
 
 def _parse_amount(text: str) -> int | bool | None:
-    """Fen, None when blank, False when invalid."""
+    """Fen, None when blank, False when not an amount from 0 to `MAX_AMOUNT` yuan in fen.
+
+    The range is checked before `quantize`, which raises `InvalidOperation` on numbers with
+    more digits than the context's precision (`1E+30`, thirty nines)."""
     if not text:
         return None
     try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation:
+        amount = Decimal(unicodedata.normalize("NFKC", text).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
         return False
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
+        return False
+    if amount != amount.quantize(FEN):
         return False
     return yuan_to_fen(amount)
+
+
+def alert_row_check(
+    number: int, texts: dict[str, str], today: date
+) -> tuple[list[AlertIssue], _Valid | None]:
+    """Validate one row's cell texts: its issues (row and column named), or the valid row.
+
+    Never raises on any text: every defect of a cell is an issue of that cell."""
+    issues: list[AlertIssue] = []
+    raw_id = texts.get("id_number", "")
+    id_index = masked = ""
+    try:
+        normal = validate_id(raw_id, today=today, field="id_number").number
+        id_index, masked = blind_index(normal, context=ID_CONTEXT), mask_id(normal)
+    except DomainError as exc:
+        compact = "".join(raw_id.split())
+        issues.append(
+            AlertIssue(
+                row=number, column="id_number", header_zh="身份证号", header_en="ID number",
+                value=mask_id(compact) if len(compact) >= 18 else "*" * min(len(compact), 20),
+                code=exc.code.code, message_zh=exc.message_zh, message_en=exc.message_en,
+                kind="invalid",
+            )
+        )  # fmt: skip
+    person = " ".join(texts.get("name", "").split())
+    if not person:
+        issues.append(_issue(number, "name", "", E.ALERT_NAME_EMPTY, "invalid"))
+    elif len(person) > 60:
+        issues.append(_issue(number, "name", person[:20], E.ALERT_TOO_LONG, "invalid", max=60))
+    event = _parse_date(texts.get("event_date", ""), today)
+    if event is None:
+        issues.append(
+            _issue(number, "event_date", texts.get("event_date", "")[:20], E.ALERT_DATE_BAD,
+                   "invalid")
+        )  # fmt: skip
+    amount = _parse_amount(texts.get("amount", ""))
+    if amount is False:
+        issues.append(
+            _issue(number, "amount", texts.get("amount", "")[:20], E.ALERT_AMOUNT_BAD, "invalid",
+                   high=f"{MAX_AMOUNT:,}")
+        )  # fmt: skip
+    detail = texts.get("detail", "")
+    if len(detail) > 200:
+        issues.append(_issue(number, "detail", detail[:20], E.ALERT_TOO_LONG, "invalid", max=200))
+    if issues or event is None:
+        return issues, None
+    fen = amount if isinstance(amount, int) and not isinstance(amount, bool) else None
+    return [], _Valid(number, id_index, masked, person, event, fen, detail)
 
 
 def lead_key(source: str, id_index: str, event_date: date) -> str:
@@ -313,7 +309,7 @@ def alerts_check(
     """Guard, read, validate and match every row; write nothing. Returns the report and the
     matched rows with their member's household and region codes."""
     if source not in AlertSource.values:
-        raise DomainError(AlertErrorCode.BAD_SOURCE, source=source[:20])
+        raise DomainError(E.ALERT_BAD_SOURCE, source=source[:20])
     today = today or business_today()
     kind = check_upload(path, name=name or path.name)
     report = AlertReport(source=source, file_name=(name or path.name)[:120])
@@ -325,7 +321,7 @@ def alerts_check(
         if key and key not in columns:
             columns[key] = index
     if any(c.required and c.key not in columns for c in COLUMNS):
-        raise DomainError(AlertErrorCode.NO_HEADER)
+        raise DomainError(E.ALERT_NO_HEADER)
     positions = [(key, columns[key]) for key in BY_KEY if key in columns]
     valid: list[_Valid] = []
     seen: dict[tuple[str, date], int] = {}
@@ -336,64 +332,23 @@ def alerts_check(
             continue  # a blank line
         report.rows += 1
         if report.rows > MAX_ROWS:
-            raise DomainError(AlertErrorCode.TOO_MANY_ROWS, limit=MAX_ROWS)
-        before = len(issues)
-        raw_id = texts.get("id_number", "")
-        id_index = masked = ""
-        try:
-            normal = validate_id(raw_id, today=today, field="id_number").number
-            id_index, masked = blind_index(normal, context=ID_CONTEXT), mask_id(normal)
-        except DomainError as exc:
-            compact = "".join(raw_id.split())
-            issues.append(
-                AlertIssue(
-                    row=number, column="id_number", header_zh="身份证号", header_en="ID number",
-                    value=mask_id(compact) if len(compact) >= 18 else "*" * len(compact),
-                    code=exc.code.code, message_zh=exc.message_zh, message_en=exc.message_en,
-                    kind="invalid",
-                )
-            )  # fmt: skip
-        person = " ".join(texts.get("name", "").split())
-        if not person:
-            issues.append(_issue(number, "name", "", AlertErrorCode.NAME_EMPTY, "invalid"))
-        elif len(person) > 60:
-            issues.append(
-                _issue(number, "name", person[:20], AlertErrorCode.TOO_LONG, "invalid", max=60)
-            )
-        event = _parse_date(texts.get("event_date", ""), today)
-        if event is None:
-            issues.append(
-                _issue(number, "event_date", texts.get("event_date", "")[:20],
-                       AlertErrorCode.DATE_BAD, "invalid")
-            )  # fmt: skip
-        amount = _parse_amount(texts.get("amount", ""))
-        if amount is False:
-            issues.append(
-                _issue(number, "amount", texts.get("amount", "")[:20], AlertErrorCode.AMOUNT_BAD,
-                       "invalid")
-            )  # fmt: skip
-        detail = texts.get("detail", "")
-        if len(detail) > 200:
-            issues.append(
-                _issue(number, "detail", detail[:20], AlertErrorCode.TOO_LONG, "invalid", max=200)
-            )
-        if len(issues) == before and event is not None:
-            same = (id_index, event)
+            raise DomainError(E.ALERT_TOO_MANY_ROWS, limit=MAX_ROWS)
+        row_issues, row = alert_row_check(number, texts, today)
+        if row is not None:
+            same = (row.id_index, row.event_date)
             if same in seen:
-                issues.append(
-                    _issue(number, "id_number", masked, AlertErrorCode.DUPLICATE, "invalid",
+                row_issues.append(
+                    _issue(number, "id_number", row.id_masked, E.ALERT_DUPLICATE, "invalid",
                            row=seen[same])
                 )  # fmt: skip
             else:
                 seen[same] = number
-                valid.append(
-                    _Valid(number, id_index, masked, person, event,
-                           amount if isinstance(amount, int) else None, detail)
-                )  # fmt: skip
-        if len(issues) > before:
+                valid.append(row)
+        if row_issues:
+            issues.extend(row_issues)
             report.invalid += 1
     if report.rows == 0:
-        raise DomainError(AlertErrorCode.NO_ROWS)
+        raise DomainError(E.ALERT_NO_ROWS)
     matched = _match(actor, valid, report)
     return report, matched
 
@@ -417,18 +372,18 @@ def _match(
             if member is None:
                 report.unmatched += 1
                 report.issues.append(
-                    _issue(row.row, "id_number", row.id_masked, AlertErrorCode.UNMATCHED,
+                    _issue(row.row, "id_number", row.id_masked, E.ALERT_UNMATCHED,
                            "unmatched")
                 )  # fmt: skip
             elif member["name"] != row.name:
                 report.ambiguous += 1
                 report.issues.append(
-                    _issue(row.row, "name", row.name, AlertErrorCode.NAME_MISMATCH, "ambiguous")
+                    _issue(row.row, "name", row.name, E.ALERT_NAME_MISMATCH, "ambiguous")
                 )
             elif member["status"] != MemberStatus.ACTIVE:
                 report.ambiguous += 1
                 report.issues.append(
-                    _issue(row.row, "id_number", row.id_masked, AlertErrorCode.NOT_ACTIVE,
+                    _issue(row.row, "id_number", row.id_masked, E.ALERT_NOT_ACTIVE,
                            "ambiguous")
                 )  # fmt: skip
             else:

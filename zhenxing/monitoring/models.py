@@ -320,6 +320,12 @@ class Monitoring(RegionCodes):
         return f"monitoring {self.household_id} {self.started_on}–{self.ended_on or ''}"
 
 
+class IncomeSource(models.TextChoices):
+    VISIT = "visit", "入户走访 Visit"
+    SCREENING = "screening", "排查快照 Screening snapshot"
+    DECLARATION = "declaration", "农户申报 Declaration"
+
+
 class IncomeObservation(RegionCodes):
     """The household's per-capita net income as observed in one month (annualised, fen).
 
@@ -327,18 +333,12 @@ class IncomeObservation(RegionCodes):
     observation per calendar month, from a visit, a declaration or a screening run.
     """
 
-    SOURCES = [
-        ("visit", "入户走访 Visit"),
-        ("screening", "排查快照 Screening snapshot"),
-        ("declaration", "农户申报 Declaration"),
-    ]
-
     household = models.ForeignKey(
         "households.Household", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     month = models.DateField("月份 Month")  # the first day of the month
     per_capita_fen = models.BigIntegerField("人均纯收入(分) Per-capita net income (fen)")
-    source = models.CharField("来源 Source", max_length=12, choices=SOURCES)
+    source = models.CharField("来源 Source", max_length=12, choices=IncomeSource.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -375,6 +375,11 @@ class MeasureKind(models.TextChoices):
     OTHER = "other", "其他 Other"
 
 
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", "计划 Planned"
+    DONE = "done", "已落实 Done"
+
+
 class Measure(RegionCodes):
     household = models.ForeignKey(
         "households.Household", on_delete=models.PROTECT, related_name="+", db_index=False
@@ -383,8 +388,8 @@ class Measure(RegionCodes):
     status = models.CharField(
         "状态 Status",
         max_length=8,
-        choices=[("planned", "计划 Planned"), ("done", "已落实 Done")],
-        default="planned",
+        choices=MeasureStatus.choices,
+        default=MeasureStatus.PLANNED,
     )
     planned_on = models.DateField("计划日期 Planned on")
     done_on = models.DateField("落实日期 Done on", null=True, blank=True)
@@ -399,6 +404,13 @@ class Measure(RegionCodes):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.kind} {self.status}"
+
+
+class DeclarationStatus(models.TextChoices):
+    MATCHED = "matched", "已匹配 Matched"
+    UNMATCHED = "unmatched", "待核实 To review"
+    LINKED = "linked", "已关联农户 Linked"
+    DISMISSED = "dismissed", "不予受理 Dismissed"
 
 
 class Declaration(RegionCodes):
@@ -418,12 +430,7 @@ class Declaration(RegionCodes):
     status = models.CharField(
         "状态 Status",
         max_length=10,
-        choices=[
-            ("matched", "已匹配 Matched"),
-            ("unmatched", "待核实 To review"),
-            ("linked", "已关联农户 Linked"),
-            ("dismissed", "不予受理 Dismissed"),
-        ],
+        choices=DeclarationStatus.choices,
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -18,22 +18,15 @@ from pathlib import Path
 
 import yaml
 
-from zhenxing.core.errors import DomainError, ErrorCode
+from zhenxing.core.errors import DomainError
 from zhenxing.core.money import yuan_to_fen
 from zhenxing.monitoring.domain import WaterLimits
+from zhenxing.monitoring.errors import MonitoringErrorCode
 from zhenxing.screening.loader import parse_parameters
 from zhenxing.screening.models import Parameter
 from zhenxing.screening.setup import DEFAULT_PARAMETERS as SCREENING_DEFAULTS
 
 DEFAULTS_FILE = Path(__file__).resolve().parent / "rules" / "parameters.yaml"
-
-
-class ParameterErrorCode(ErrorCode):
-    MISSING = (
-        "monitoring.parameter_missing",
-        "{year} 年 {region} 缺少参数 {name}",
-        "Parameter {name} is missing for {year} in {region}",
-    )
 
 
 @dataclass(frozen=True)
@@ -88,7 +81,9 @@ def parameter(name: str, *, year: int, region_code: str) -> Decimal:
     shipped = _screening_defaults().get((year, region_code[:6], name))
     if shipped is not None:
         return shipped
-    raise DomainError(ParameterErrorCode.MISSING, year=year, region=region_code[:6], name=name)
+    raise DomainError(
+        MonitoringErrorCode.PARAMETER_MISSING, year=year, region=region_code[:6], name=name
+    )
 
 
 def parameter_int(name: str, *, year: int, region_code: str) -> int:

@@ -11,18 +11,28 @@ Holds:
 - `elimination_facts`: what the risk-elimination guard judges, read from the registry.
 - `indicators`: monitored households and persons by type and risk type, new and eliminated in
   a period, the elimination rate by persons, overdue cases; per town or village and in total.
+- Reads the services need, not scoped because the service has already checked the case or
+  household: `open_identification`, `objection_counts` (open and upheld objections about a
+  case), `declaration_ip_index` and `declaration_rate_limited` (the public form's limit per
+  address), `current_village`.
+- Reads of the pages: `alert_imports_visible` (the district's import batches),
+  `notice_by_public_id` (the public notice), `villages_by_town` (the public form's choice),
+  `division_names` (towns and villages by code).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.db.models import Count, F, Model, Q, QuerySet, Sum
+from django.utils import timezone
 
 from zhenxing.accounts.scope import ScopeKind, get_in_scope, scope_of
+from zhenxing.core.crypto import blind_index
 from zhenxing.households.choices import Labour, MemberStatus, MonitoringType, SchoolStatus
 from zhenxing.households.models import Household, HouseholdFacts, Member
 from zhenxing.households.selectors import filter_by_household_scope
@@ -38,18 +48,27 @@ from zhenxing.monitoring.domain import (
 )
 from zhenxing.monitoring.models import (
     OPEN_LEAD_STATUSES,
+    AlertImport,
     Case,
     CaseStep,
     Declaration,
+    DeclarationStatus,
     IncomeObservation,
     Lead,
     LeadStatus,
     Measure,
+    MeasureStatus,
     Monitoring,
     Notice,
     Objection,
 )
-from zhenxing.monitoring.parameters import income_threshold_fen, params_for, water_limits
+from zhenxing.monitoring.parameters import (
+    income_threshold_fen,
+    parameter_int,
+    params_for,
+    water_limits,
+)
+from zhenxing.regions.models import Division
 from zhenxing.screening.models import RISK_BITS
 
 M = TypeVar("M", bound=Model)
@@ -229,7 +248,9 @@ def tasks_for(actor: Any, *, today: date, limit: int = 100) -> Tasks:
     ]
     tasks.open_leads = list(leads.filter(status=LeadStatus.OPEN).order_by("due_on")[:limit])
     tasks.declarations = list(
-        declarations_visible(actor).filter(status="unmatched").order_by("received_at")[:limit]
+        declarations_visible(actor)
+        .filter(status=DeclarationStatus.UNMATCHED)
+        .order_by("received_at")[:limit]
     )
     soon = params_for(year=today.year, region_code=_region_of(actor)).due_soon_days
     counts = open_cases.aggregate(
@@ -309,7 +330,7 @@ def elimination_facts(household: Household, *, as_of: date) -> EliminationFacts:
         household=household, kind=CaseKind.IDENTIFICATION, decided_on__isnull=True
     ).count()
     monitoring = Monitoring.objects.filter(household=household, ended_on__isnull=True).first()
-    done = Measure.objects.filter(household=household, status="done")
+    done = Measure.objects.filter(household=household, status=MeasureStatus.DONE)
     if monitoring is not None:
         done = done.filter(done_on__gte=monitoring.started_on)
     return EliminationFacts(
@@ -443,3 +464,75 @@ def region_names(codes: Sequence[str]) -> dict[str, str]:
     from zhenxing.households.selectors import village_names
 
     return village_names(codes)
+
+
+# ---------------------------------------------------------------- reads for the services
+
+IP_CONTEXT = "monitoring.declaration.ip"
+
+
+def open_identification(household: Household) -> Case | None:
+    """The household's identification case still in progress, if any (at most one)."""
+    return Case.objects.filter(
+        household=household, kind=CaseKind.IDENTIFICATION, decided_on__isnull=True
+    ).first()
+
+
+def objection_counts(notice: Notice, case: Case) -> tuple[int, int]:
+    """(unresolved, upheld) objections about this case or about the notice as a whole."""
+    about = Q(case__isnull=True) | Q(case=case)
+    counts = Objection.objects.filter(about, notice=notice).aggregate(
+        open=Count("id", filter=Q(resolved_at__isnull=True)),
+        upheld=Count("id", filter=Q(upheld=True)),
+    )
+    return counts["open"], counts["upheld"]
+
+
+def declaration_ip_index(ip: str) -> str:
+    """The blind index of a declarer's address: the limit is counted without keeping the IP."""
+    return blind_index(ip or "-", context=IP_CONTEXT)
+
+
+def declaration_rate_limited(*, ip: str, now: datetime | None = None) -> bool:
+    """Whether this address has sent `declaration_hourly_limit` declarations in the last hour."""
+    now = now or timezone.now()
+    today = domain.beijing_date(now)
+    limit = parameter_int("declaration_hourly_limit", year=today.year, region_code="000000")
+    since = now - timedelta(hours=1)
+    recent = Declaration.objects.filter(
+        ip_index=declaration_ip_index(ip), received_at__gte=since
+    ).count()
+    return recent >= limit
+
+
+def current_village(code: str) -> Division | None:
+    """The current village of that code (the public form's choice), or None."""
+    return Division.objects.filter(code=code, level="village", valid_to__isnull=True).first()
+
+
+def alert_imports_visible(actor: Any) -> QuerySet[AlertImport]:
+    """The alert import batches of the actor's county, newest first."""
+    return AlertImport.objects.filter(county_code=scope_of(actor).county_code)
+
+
+def notice_by_public_id(public_id: uuid.UUID) -> Notice | None:
+    """A notice by its unguessable public id; the caller shows only `notices.notice_public`."""
+    return Notice.objects.filter(public_id=public_id).first()
+
+
+def villages_by_town() -> list[tuple[str, list[Division]]]:
+    """Current villages grouped under their town's name, for the public declaration form."""
+    towns = {d.code: d.name for d in Division.objects.filter(level="town", valid_to__isnull=True)}
+    grouped: dict[str, list[Division]] = {}
+    for village in Division.objects.filter(level="village", valid_to__isnull=True).order_by("code"):
+        grouped.setdefault(towns.get(village.town_code, ""), []).append(village)
+    return sorted(grouped.items())
+
+
+def division_names(codes: Sequence[str]) -> dict[str, str]:
+    """Names of current divisions (towns or villages) by code, in one query."""
+    return dict(
+        Division.objects.filter(code__in=list(codes), valid_to__isnull=True).values_list(
+            "code", "name"
+        )
+    )

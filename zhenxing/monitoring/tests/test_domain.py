@@ -13,12 +13,12 @@ from zhenxing.accounts.roles import Role
 from zhenxing.monitoring import domain
 from zhenxing.monitoring.domain import (
     BEIJING,
-    EliminationErrorCode,
     EliminationFacts,
     IncomeMonth,
     State,
     TransitionRefusal,
 )
+from zhenxing.monitoring.errors import MonitoringErrorCode
 
 UTC = ZoneInfo("UTC")
 
@@ -124,7 +124,7 @@ def _facts(**changes: object) -> EliminationFacts:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
-def _codes(facts: EliminationFacts) -> list[EliminationErrorCode]:
+def _codes(facts: EliminationFacts) -> list[MonitoringErrorCode]:
     return [r.code for r in domain.elimination_refusals(facts)]
 
 
@@ -136,25 +136,25 @@ def test_the_window_is_the_six_full_months_before() -> None:
     ]  # fmt: skip
 
 
-E = EliminationErrorCode
+E = MonitoringErrorCode
 
 
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
         ({}, []),
-        ({"monitored": False}, [E.NOT_MONITORED]),
-        ({"has_labour": False}, [E.NO_LABOUR]),
-        ({"food_clothing_secure": False}, [E.FOOD_CLOTHING]),
-        ({"education_secure": False}, [E.EDUCATION]),
-        ({"medical_secure": False}, [E.MEDICAL]),
-        ({"house_grade": "C"}, [E.HOUSING]),
-        ({"house_grade": "D"}, [E.HOUSING]),
-        ({"water_secure": False}, [E.WATER]),
-        ({"open_risks": 2}, [E.OPEN_RISK]),
-        ({"measures_done": 0}, [E.NO_MEASURE]),
-        ({"income": ()}, [E.INCOME_MISSING] * 6),
-        ({"months_required": 7}, [E.INCOME_MISSING]),
+        ({"monitored": False}, [E.ELIMINATION_NOT_MONITORED]),
+        ({"has_labour": False}, [E.ELIMINATION_NO_LABOUR]),
+        ({"food_clothing_secure": False}, [E.ELIMINATION_FOOD_CLOTHING]),
+        ({"education_secure": False}, [E.ELIMINATION_EDUCATION]),
+        ({"medical_secure": False}, [E.ELIMINATION_MEDICAL]),
+        ({"house_grade": "C"}, [E.ELIMINATION_HOUSING]),
+        ({"house_grade": "D"}, [E.ELIMINATION_HOUSING]),
+        ({"water_secure": False}, [E.ELIMINATION_WATER]),
+        ({"open_risks": 2}, [E.ELIMINATION_OPEN_RISK]),
+        ({"measures_done": 0}, [E.ELIMINATION_NO_MEASURE]),
+        ({"income": ()}, [E.ELIMINATION_INCOME_MISSING] * 6),
+        ({"months_required": 7}, [E.ELIMINATION_INCOME_MISSING]),
     ],
 )
 def test_every_refusal_reason(changes: dict[str, object], expected: list[object]) -> None:
@@ -168,15 +168,15 @@ def test_income_at_or_below_the_threshold_is_refused_with_the_month() -> None:
         for m in facts.income
     )
     refusals = domain.elimination_refusals(replace(facts, income=low))
-    assert [r.code for r in refusals] == [E.INCOME_BELOW]
+    assert [r.code for r in refusals] == [E.ELIMINATION_INCOME_BELOW]
     assert "2025-03" in refusals[0].message_zh
     assert "8000.00" in refusals[0].message_en
 
 
 def test_no_labour_is_refused_even_when_everything_else_holds_and_reasons_accumulate() -> None:
-    assert _codes(_facts(has_labour=False)) == [E.NO_LABOUR]
+    assert _codes(_facts(has_labour=False)) == [E.ELIMINATION_NO_LABOUR]
     many = _codes(_facts(has_labour=False, water_secure=False, measures_done=0))
-    assert many == [E.NO_LABOUR, E.WATER, E.NO_MEASURE]
+    assert many == [E.ELIMINATION_NO_LABOUR, E.ELIMINATION_WATER, E.ELIMINATION_NO_MEASURE]
 
 
 @pytest.mark.parametrize(

@@ -61,15 +61,15 @@ def test_bad_rows_are_reported_with_row_column_masked_value_and_reason(
         8, 1, 2, 1, 4,
     )  # fmt: skip
     by_row = {(i.row, i.column): i for i in report.issues}
-    assert by_row[(3, "id_number")].code == "alerts.unmatched"
+    assert by_row[(3, "id_number")].code == "monitoring.alert_unmatched"
     assert by_row[(3, "id_number")].value == unknown[:6] + "********" + unknown[-4:]
-    assert by_row[(4, "name")].code == "alerts.name_mismatch"
+    assert by_row[(4, "name")].code == "monitoring.alert_name_mismatch"
     assert by_row[(5, "id_number")].code == "ID_CHECK_DIGIT"
-    assert by_row[(6, "event_date")].code == "alerts.date_bad"
-    assert by_row[(7, "amount")].code == "alerts.amount_bad"
-    assert by_row[(8, "id_number")].code == "alerts.duplicate"
+    assert by_row[(6, "event_date")].code == "monitoring.alert_date_bad"
+    assert by_row[(7, "amount")].code == "monitoring.alert_amount_bad"
+    assert by_row[(8, "id_number")].code == "monitoring.alert_duplicate"
     assert "第 2 行" in by_row[(8, "id_number")].message_zh
-    assert by_row[(10, "id_number")].code == "alerts.unmatched"
+    assert by_row[(10, "id_number")].code == "monitoring.alert_unmatched"
     assert all(a1_id not in i.value and b1_id not in i.value for i in report.issues)
     assert Lead.objects.count() == 0
 

@@ -12,7 +12,7 @@ from zhenxing.core.errors import DomainError
 from zhenxing.core.timeutil import BEIJING
 from zhenxing.households.models import Household
 from zhenxing.monitoring import selectors, services
-from zhenxing.monitoring.domain import EliminationErrorCode, State
+from zhenxing.monitoring.domain import State
 from zhenxing.monitoring.errors import MonitoringErrorCode
 from zhenxing.monitoring.models import (
     Case,
@@ -142,7 +142,7 @@ def test_no_labour_household_is_never_eliminated(world: MonitoringWorld) -> None
         with pytest.raises(DomainError) as refused:
             services.case_verify(actor=world.users["officer"], case=case, notes="核实")
     assert refused.value.code == MonitoringErrorCode.ELIMINATION_REFUSED
-    assert EliminationErrorCode.NO_LABOUR.en.split(":")[0] in refused.value.message_en
+    assert MonitoringErrorCode.ELIMINATION_NO_LABOUR.en.split(":")[0] in refused.value.message_en
 
 
 def test_six_month_income_rule_moves_with_the_clock(world: MonitoringWorld) -> None:
@@ -159,12 +159,15 @@ def test_six_month_income_rule_moves_with_the_clock(world: MonitoringWorld) -> N
         )
         codes = [r.code for r in elimination_refusals(
             selectors.elimination_facts(household, as_of=date(2025, 7, 15)))]  # fmt: skip
-        assert codes == [EliminationErrorCode.INCOME_BELOW]
+        assert codes == [MonitoringErrorCode.ELIMINATION_INCOME_BELOW]
     with time_machine.travel(at(2025, 8, 1, 0, 5), tick=False):
         facts = selectors.elimination_facts(household, as_of=date(2025, 8, 1))
         codes = [r.code for r in elimination_refusals(facts)]
         # window Feb–Jul: March is low and July was never observed
-        assert codes == [EliminationErrorCode.INCOME_BELOW, EliminationErrorCode.INCOME_MISSING]
+        assert codes == [
+            MonitoringErrorCode.ELIMINATION_INCOME_BELOW,
+            MonitoringErrorCode.ELIMINATION_INCOME_MISSING,
+        ]
 
 
 def test_deadlines_due_overdue_and_escalation(world: MonitoringWorld) -> None:

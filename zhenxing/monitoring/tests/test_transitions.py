@@ -140,3 +140,22 @@ def test_a_decided_case_takes_no_step(world: MonitoringWorld) -> None:
     with pytest.raises(DomainError) as caught:
         services.case_reject(actor=world.users["officer"], case=case, reason="x")
     assert caught.value.code == MonitoringErrorCode.CASE_CLOSED
+
+
+def test_inclusion_writes_the_monitored_type_through_the_registry_service(
+    world: MonitoringWorld,
+) -> None:
+    """Household.monitoring_type is written by households.services.monitoring_type_set only:
+    the step leaves the registry's audit event and a history version with the reason."""
+    case = case_in(State.COUNTY_APPROVED, world.a1)
+    case.monitoring_type = "marginal"
+    case.risk_mask = 1
+    case.save()
+    services.case_include(actor=world.users["district"], case=case)
+    world.a1.refresh_from_db()
+    assert world.a1.monitoring_type == "marginal"
+    event = AuditEvent.objects.get(event="registry.edit", object_id=str(world.a1.pk))
+    assert event.detail["fields"] == ["monitoring_type"]
+    latest = world.a1.history.order_by("-history_id").first()
+    assert latest is not None
+    assert latest.history_change_reason == "纳入监测 included"
