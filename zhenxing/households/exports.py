@@ -17,7 +17,11 @@ always masked.
 Formula injection (E4): every value from the registry is written with `write_string`, so the
 file holds no formula cell from user data; a value that starts with `=`, `+`, `-`, `@`, tab
 or CR additionally gets a leading apostrophe, so it stays inert when the sheet is saved as csv
-or pasted elsewhere. The roster import drops that apostrophe again, so an export re-imports.
+or pasted elsewhere. The roster import drops that apostrophe again and then refuses the text
+under it (`validation.parse_cell`), so no formula-like name is taken back in.
+
+The columns (names, key groups, which are text, numbers or money) are `households/columns.py`,
+shared with the import.
 """
 
 from __future__ import annotations
@@ -44,6 +48,15 @@ from zhenxing.core.crypto import decrypt
 from zhenxing.core.errors import DomainError, ErrorCode
 from zhenxing.core.masking import mask_bank_account, mask_id, mask_phone
 from zhenxing.households import choices, policies
+from zhenxing.households.columns import (
+    CHOICE_CLASSES,
+    COLUMNS,
+    FACT_KEYS,
+    MONEY_KEYS,
+    NUMBER_KEYS,
+    TEXT_KEYS,
+    choice_label,
+)
 from zhenxing.households.models import (
     BANK_CONTEXT,
     ID_CONTEXT,
@@ -54,41 +67,13 @@ from zhenxing.households.models import (
     Member,
     SpendingLine,
 )
+from zhenxing.households.parsers import FORMULA_STARTS
 from zhenxing.households.selectors import households_visible
-from zhenxing.households.validation import COLUMNS, FACT_KEYS, INCOME_KEYS
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CLI_USERNAME = "命令行 CLI"
 CHUNK = 1000
 # Person data patterns that must not travel into the audit row through a free-text reason.
 _PERSONAL = re.compile(r"(?<!\d)(\d{17}[\dXx]|1[3-9]\d{9}|\d{12,19})(?!\d)")
-
-TEXT_KEYS = frozenset({"household_no", "group_code", "id_number", "phone", "bank_account"})
-NUMBER_KEYS = frozenset(
-    {
-        "exit_year",
-        "disability_grade",
-        "work_months",
-        "water_litres",
-        "water_trip_minutes",
-        "water_horizontal_m",
-        "water_vertical_m",
-        "water_outage_days",
-        "income_year",
-    }
-)
-MONEY_KEYS = frozenset(INCOME_KEYS) - {"income_year"}
-CHOICE_CLASSES: dict[str, Any] = {
-    "category": choices.Category,
-    "relation": choices.Relation,
-    "education": choices.Education,
-    "school_status": choices.SchoolStatus,
-    "health": choices.Health,
-    "labour": choices.Labour,
-    "work_place": choices.WorkPlace,
-    "house_grade": choices.HouseGrade,
-    "water_quality": choices.WaterQualityBasis,
-}
 
 
 class ExportErrorCode(ErrorCode):
@@ -126,17 +111,6 @@ def roster_workbook(target: Path | str | IO[bytes]) -> Workbook:
             "in_memory": False,
         },
     )
-
-
-def choice_label(key: str, code: Any) -> str:
-    """The Chinese label the import accepts back ("脱贫户"), for a stored code."""
-    if code in (None, ""):
-        return ""
-    enum_cls = CHOICE_CLASSES[key]
-    for member in enum_cls:
-        if member.value == code:
-            return str(member.label).split(" ")[0]
-    return str(code)
 
 
 def cell_value(key: str, value: Any) -> str | int | Decimal | None:

@@ -1,7 +1,7 @@
 """Forms of the registry pages.
 
 The edit forms carry raw text only: their fields, labels and widgets come from
-`validation.COLUMNS` and the model's choices, and every value is parsed and checked by the
+`columns.COLUMNS` and the model's choices, and every value is parsed and checked by the
 services through the same parsers as the roster import. A form therefore never refuses a value
 on its own; it shows, beside each field, the `DomainError` the service raised for it.
 

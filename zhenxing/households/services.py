@@ -256,6 +256,20 @@ def _parse_changes(
     return values, errors
 
 
+def _edit_audit(actor: User | None, obj: Any, fields: Sequence[str]) -> None:
+    """One REGISTRY_EDIT row per edit that changed anything (C1), naming the changed fields
+    and never their values: a new phone or bank account must not travel into the trail."""
+    if not fields:
+        return
+    record(
+        AuditEventType.REGISTRY_EDIT,
+        actor=actor,
+        obj=obj,
+        username="命令行 CLI",
+        detail={"fields": sorted(fields)},
+    )
+
+
 HOUSEHOLD_EDITABLE = ("category", "exit_year", "address", "phone", "bank_account")
 MEMBER_EDITABLE = ("name", "relation", *_MEMBER_FIELDS)
 FACTS_EDITABLE = (*REQUIRED_FACTS, *FACT_DEFAULTS)
@@ -272,6 +286,10 @@ def household_update(
     errors += member_rules({"category": category, "exit_year": exit_year}, business_today())
     if errors:
         raise DomainErrors(errors)
+    # personal values are compared by their blind index (a new ciphertext every time)
+    watched = {"category": "category", "exit_year": "exit_year", "address": "address",
+               "phone": "phone_index", "bank_account": "bank_index"}  # fmt: skip
+    before = {name: getattr(household, column) for name, column in watched.items()}
     with transaction.atomic():
         household.category, household.exit_year = category, exit_year
         if "address" in values:
@@ -283,6 +301,8 @@ def household_update(
                 values["bank_account"], BANK_CONTEXT
             )
         household.save()
+        changed = [n for n, column in watched.items() if getattr(household, column) != before[n]]
+        _edit_audit(actor, household, changed)
     return household
 
 
@@ -298,6 +318,7 @@ def member_update(*, actor: User | None, member: Member, changes: dict[str, str]
     errors += member_rules(merged, business_today())
     if errors:
         raise DomainErrors(errors)
+    changed = [key for key in values if getattr(member, key) != merged[key]]
     with transaction.atomic():
         for key in values:
             setattr(member, key, merged[key])
@@ -309,6 +330,7 @@ def member_update(*, actor: User | None, member: Member, changes: dict[str, str]
                 household.head_name = merged["name"]
                 household.save(update_fields=["head_name", "updated_at"])
         member.save()
+        _edit_audit(actor, member, changed)
     return member
 
 
@@ -325,11 +347,17 @@ def facts_update(
     if errors:
         raise DomainErrors(errors)
     with transaction.atomic():
+        created = facts is None
         if facts is None:
             facts = HouseholdFacts(household=household, **FACT_DEFAULTS)
+        changed = []
         for key, value in values.items():
-            setattr(facts, key, FACT_DEFAULTS.get(key) if value is None else value)
+            new = FACT_DEFAULTS.get(key) if value is None else value
+            if created or getattr(facts, key) != new:
+                changed.append(key)
+            setattr(facts, key, new)
         facts.save()
+        _edit_audit(actor, facts, changed)
     return facts
 
 

@@ -637,9 +637,9 @@ def test_refused_files_never_reach_a_parser(
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("the parser was called")
 
-    monkeypatch.setattr(imports, "_open_sheet", no_parsing)
-    monkeypatch.setattr(imports.CalamineWorkbook, "from_path", no_parsing)
-    monkeypatch.setattr(imports.csv, "reader", no_parsing)
+    monkeypatch.setattr(imports.checks, "open_sheet", no_parsing)
+    monkeypatch.setattr(imports.reading.CalamineWorkbook, "from_path", no_parsing)
+    monkeypatch.setattr(imports.reading.csv, "reader", no_parsing)
     path = make(tmp_path / name)
     before = counts()
 
