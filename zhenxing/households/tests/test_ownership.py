@@ -47,9 +47,6 @@ RAW_WRITE = re.compile(
     r"\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\s+[\"`]?households_", re.IGNORECASE
 )
 
-# removed when the industry and monitoring writes go through households.services
-KNOWN_OFFENDERS = frozenset({"industry/services", "monitoring/services"})
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -225,16 +222,6 @@ def _modules() -> list[Path]:
     return found
 
 
-def _allowed(module: str) -> str | None:
-    """The allow-list entry covering `module` (a module `x/services.py` or a package
-    `x/services/…`, as the offenders are being split into packages)."""
-    stem = module.removesuffix(".py")
-    for entry in KNOWN_OFFENDERS:
-        if stem == entry or stem.startswith(entry + "/"):
-            return entry
-    return None
-
-
 def _scan_all() -> list[Finding]:
     findings: list[Finding] = []
     for path in _modules():
@@ -244,19 +231,11 @@ def _scan_all() -> list[Finding]:
 
 
 def test_no_household_owned_row_is_written_outside_households() -> None:
-    offenders = [f for f in _scan_all() if _allowed(f.module) is None]
+    offenders = _scan_all()
     assert not offenders, (
         "household-owned rows are written outside households/ (call households.services or "
         "households.bulk instead):\n" + "\n".join(str(f) for f in offenders)
     )
-
-
-def test_the_allow_list_names_only_modules_that_still_offend() -> None:
-    # An entry whose writes have moved to households.services must be removed, so the list
-    # never hides a new offender in the same place.
-    still = {_allowed(f.module) for f in _scan_all()} - {None}
-    stale = KNOWN_OFFENDERS - still
-    assert not stale, f"remove from KNOWN_OFFENDERS, no longer writing registry rows: {stale}"
 
 
 def test_the_scan_covers_the_whole_tree() -> None:
