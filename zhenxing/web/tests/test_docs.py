@@ -67,8 +67,8 @@ def cited_ids() -> dict[str, list[str]]:
             for match in ID.findall(text):
                 cited.setdefault(match, []).append(f"{path.relative_to(ROOT)}:{line}")
     for path in sorted((ROOT / "zhenxing").rglob("README.md")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            for match in ID.findall(line):
+        for number, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for match in ID.findall(row):
                 cited.setdefault(match, []).append(f"{path.relative_to(ROOT)}:{number}")
     return cited
 
