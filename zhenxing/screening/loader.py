@@ -70,7 +70,10 @@ MAX_RULES = 62  # flags are kept as bits of one signed 64-bit integer
 # Parameter values: fen times a ratio's scale must stay inside a 64-bit SQL integer.
 MAX_PARAMETER = Decimal("1e9")
 MAX_PARAMETER_PLACES = 4
-_SHAPES: dict[type, tuple[str, str]] = {dict: ("一个映射（键: 值）", "a mapping (key: value)"), list: ("一个列表", "a list")}
+_SHAPES: dict[type, tuple[str, str]] = {
+    dict: ("一个映射（键: 值）", "a mapping (key: value)"),
+    list: ("一个列表", "a list"),
+}
 
 
 @dataclass(frozen=True)
