@@ -4,6 +4,7 @@ Environment variables:
   DATABASE_URL         default sqlite:///var/zhenxing.sqlite3; e.g. postgres://user@host/db
   SECRET_KEY           Django signing key (sessions, CSRF); generated into var/ when absent
   ZHENXING_DATA_KEY    base64 AES-256 key for personal-data fields; separate from SECRET_KEY
+  ZHENXING_DATA_CIPHER cipher of new personal-data tokens: aes-256-gcm (default) or sm4-gcm
   ZHENXING_INDEX_KEY   base64 HMAC key for the blind index of personal-data fields
   ZHENXING_AUDIT_KEY   base64 HMAC key that seals the audit chain
   ZHENXING_RECEIPT_KEY base64 HMAC key of the verification codes on purchase receipts
@@ -51,6 +52,7 @@ def _local_secret(name: str, nbytes: int) -> str:
 DEBUG = _env_bool("ZHENXING_DEBUG")
 SECRET_KEY = _local_secret("SECRET_KEY", 48)
 ZHENXING_DATA_KEY = _local_secret("ZHENXING_DATA_KEY", 32)
+ZHENXING_DATA_CIPHER = os.environ.get("ZHENXING_DATA_CIPHER", "aes-256-gcm").strip().lower()
 ZHENXING_INDEX_KEY = _local_secret("ZHENXING_INDEX_KEY", 32)
 ZHENXING_AUDIT_KEY = _local_secret("ZHENXING_AUDIT_KEY", 32)
 ZHENXING_RECEIPT_KEY = _local_secret("ZHENXING_RECEIPT_KEY", 32)  # purchase receipt codes

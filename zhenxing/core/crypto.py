@@ -1,13 +1,16 @@
 """Encryption at rest and blind indexes for personal data fields (security.md D1).
 
 Holds:
-- `encrypt`, `decrypt`: AES-256-GCM, one text token per value, `v<key version>:<base64url>`, so
-  it fits a TextField. The caller's `context` (e.g. "households.member.id_number") is bound in
-  as associated data, so a token copied into another column does not decrypt there.
+- `encrypt`, `decrypt`: AES-256-GCM or SM4-GCM, one text token per value, so it fits a TextField:
+  `v<key version>:<base64url>` for AES-256-GCM, `v<key version>.sm4:<base64url>` for SM4-GCM.
+  The caller's `context` (e.g. "households.member.id_number") is bound in as associated data,
+  so a token copied into another column does not decrypt there.
+- `CIPHERS`: the names `ZHENXING_DATA_CIPHER` may take.
 - `blind_index`: HMAC-SHA256 (hex, 64 chars) of a normalised value, per context, for exact
   search and duplicate detection without decrypting the table.
 - `Sealed`, `seal`: both at once, for a service writing `<name>_cipher` and `<name>_index`.
-- `token_key_version`, `needs_rotation`, `reencrypt`: for a job that moves tokens to a new key.
+- `token_key_version`, `token_cipher`, `needs_rotation`, `reencrypt`: for a job that moves tokens
+  to a new key or cipher.
 - `CryptoErrorCode`, `DecryptionError`: a token that is malformed, from an unknown key, or fails
   authentication (tampered, wrong context, wrong key).
 
@@ -16,6 +19,12 @@ Keys come from settings, never from the database:
 - `ZHENXING_DATA_KEY_VERSION` (optional, default 1): its number, written into each token;
 - `ZHENXING_DATA_KEYS_RETIRED` (optional, default {}): {version: base64 key} of earlier keys,
   still read until a rotation job has re-encrypted every token (`needs_rotation`);
+- `ZHENXING_DATA_CIPHER` (optional, default "aes-256-gcm"): the cipher new tokens are written
+  with, "aes-256-gcm" or "sm4-gcm" (GB/T 32907 SM4 in GCM mode, as RFC 8998). Tokens of either
+  kind always decrypt, whatever the setting, so switching needs no downtime; `needs_rotation`
+  then names the tokens a job should rewrite. SM4 has a 128-bit key: it is derived from the
+  version's data key with HKDF-SHA256 (its own label), so one key setting serves both ciphers
+  and the two never use the same key bytes.
 - `ZHENXING_INDEX_KEY`: base64 of 32 bytes, for blind indexes only. Changing it means
   recomputing every `_index` column (from the decrypted values); index values carry no version
   because they must compare equal as plain strings in SQL.
@@ -31,10 +40,13 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, Protocol
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -45,7 +57,11 @@ _KEY_BYTES = 32
 # district register (a few million values), so no counter state is needed across processes.
 _NONCE_BYTES = 12
 _TAG_BYTES = 16
-_TOKEN = re.compile(r"v([1-9][0-9]{0,5}):([A-Za-z0-9_-]+)")
+_TOKEN = re.compile(r"v([1-9][0-9]{0,5})(\.sm4)?:([A-Za-z0-9_-]+)")
+
+CipherName = Literal["aes-256-gcm", "sm4-gcm"]
+CIPHERS: tuple[CipherName, ...] = ("aes-256-gcm", "sm4-gcm")
+_SUFFIX: dict[CipherName, str] = {"aes-256-gcm": "", "sm4-gcm": ".sm4"}
 
 
 class CryptoErrorCode(ErrorCode):
@@ -102,11 +118,55 @@ def _decode_key(value: object, setting: str) -> bytes:
     return key
 
 
+class _Aead(Protocol):
+    def encrypt(self, nonce: bytes, data: bytes, associated_data: bytes | None) -> bytes: ...
+    def decrypt(self, nonce: bytes, data: bytes, associated_data: bytes | None) -> bytes: ...
+
+
+class _SM4GCM:
+    """SM4-GCM with `AESGCM`'s interface: ciphertext and 16-byte tag in one byte string.
+
+    `cryptography` has no SM4 AEAD class, but its `Cipher` runs SM4 in GCM mode through OpenSSL
+    (checked against the RFC 8998 test vector in the tests).
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+        try:
+            Cipher(algorithms.SM4(key), modes.GCM(bytes(_NONCE_BYTES))).encryptor()
+        except UnsupportedAlgorithm as exc:
+            raise ImproperlyConfigured(
+                "ZHENXING_DATA_CIPHER=sm4-gcm, but this OpenSSL build has no SM4-GCM"
+            ) from exc
+
+    def encrypt(self, nonce: bytes, data: bytes, associated_data: bytes | None) -> bytes:
+        encryptor = Cipher(algorithms.SM4(self._key), modes.GCM(nonce)).encryptor()
+        encryptor.authenticate_additional_data(associated_data or b"")
+        return encryptor.update(data) + encryptor.finalize() + encryptor.tag
+
+    def decrypt(self, nonce: bytes, data: bytes, associated_data: bytes | None) -> bytes:
+        if len(data) < _TAG_BYTES:
+            raise InvalidTag
+        body, tag = data[:-_TAG_BYTES], data[-_TAG_BYTES:]
+        decryptor = Cipher(algorithms.SM4(self._key), modes.GCM(nonce, tag)).decryptor()
+        decryptor.authenticate_additional_data(associated_data or b"")
+        return decryptor.update(body) + decryptor.finalize()
+
+
+def _sm4_key(key: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=16, salt=None, info=b"zhenxing.sm4-gcm").derive(
+        key
+    )
+
+
 # Keyed on the setting's text, so override_settings and a rotated key each get their own entry
 # while the hot path pays one dict lookup instead of base64-decoding and key setup per value.
 @functools.lru_cache(maxsize=16)
-def _aead(key_b64: str, setting: str) -> AESGCM:
-    return AESGCM(_decode_key(key_b64, setting))
+def _aead(key_b64: str, setting: str, cipher: CipherName = "aes-256-gcm") -> _Aead:
+    key = _decode_key(key_b64, setting)
+    if cipher == "sm4-gcm":
+        return _SM4GCM(_sm4_key(key))
+    return AESGCM(key)
 
 
 @functools.lru_cache(maxsize=256)
@@ -118,9 +178,10 @@ def _index_subkey(key_b64: str, context: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=256)
-def _aad(version: int, context: str) -> bytes:
-    # The version is bound too, so rewriting a token's prefix cannot select another key quietly.
-    return f"zhenxing:v{version}:{context}".encode()
+def _aad(version: int, context: str, cipher: CipherName = "aes-256-gcm") -> bytes:
+    # The version and cipher are bound too, so rewriting a token's prefix cannot select another
+    # key or cipher quietly.
+    return f"zhenxing:v{version}{_SUFFIX[cipher]}:{context}".encode()
 
 
 def _check_context(context: str) -> None:
@@ -135,9 +196,16 @@ def _current_version() -> int:
     return version
 
 
-def _key_for_version(version: int, context: str) -> AESGCM:
+def _current_cipher() -> CipherName:
+    cipher = getattr(settings, "ZHENXING_DATA_CIPHER", "aes-256-gcm")
+    if cipher not in CIPHERS:
+        raise ImproperlyConfigured(f"ZHENXING_DATA_CIPHER must be one of {', '.join(CIPHERS)}")
+    return cipher
+
+
+def _key_for_version(version: int, context: str, cipher: CipherName) -> _Aead:
     if version == _current_version():
-        return _aead(settings.ZHENXING_DATA_KEY, "ZHENXING_DATA_KEY")
+        return _aead(settings.ZHENXING_DATA_KEY, "ZHENXING_DATA_KEY", cipher)
     retired = getattr(settings, "ZHENXING_DATA_KEYS_RETIRED", {})
     if not isinstance(retired, Mapping):
         raise ImproperlyConfigured("ZHENXING_DATA_KEYS_RETIRED must be a mapping")
@@ -145,25 +213,26 @@ def _key_for_version(version: int, context: str) -> AESGCM:
     key_b64 = retired.get(version, retired.get(str(version)))
     if key_b64 is None:
         raise DecryptionError(CryptoErrorCode.TOKEN_KEY_UNKNOWN, version=version, context=context)
-    return _aead(key_b64, f"ZHENXING_DATA_KEYS_RETIRED[{version}]")
+    return _aead(key_b64, f"ZHENXING_DATA_KEYS_RETIRED[{version}]", cipher)
 
 
 def encrypt(plaintext: str, *, context: str) -> str:
-    """A fresh token for `plaintext` under the current key; never the same twice."""
+    """A fresh token for `plaintext` under the current key and cipher; never the same twice."""
     _check_context(context)
     version = _current_version()
-    aead = _aead(settings.ZHENXING_DATA_KEY, "ZHENXING_DATA_KEY")
+    cipher = _current_cipher()
+    aead = _aead(settings.ZHENXING_DATA_KEY, "ZHENXING_DATA_KEY", cipher)
     nonce = os.urandom(_NONCE_BYTES)
-    sealed = aead.encrypt(nonce, plaintext.encode("utf-8"), _aad(version, context))
+    sealed = aead.encrypt(nonce, plaintext.encode("utf-8"), _aad(version, context, cipher))
     body = base64.urlsafe_b64encode(nonce + sealed).rstrip(b"=").decode("ascii")
-    return f"v{version}:{body}"
+    return f"v{version}{_SUFFIX[cipher]}:{body}"
 
 
-def _parse(token: str, context: str) -> tuple[int, bytes]:
+def _parse(token: str, context: str) -> tuple[int, CipherName, bytes]:
     match = _TOKEN.fullmatch(token)
     if match is None:
         raise DecryptionError(CryptoErrorCode.TOKEN_FORMAT, context=context)
-    body = match[2]
+    body = match[3]
     try:
         raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (binascii.Error, ValueError) as exc:
@@ -173,17 +242,19 @@ def _parse(token: str, context: str) -> tuple[int, bytes]:
     canonical = base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
     if canonical != body or len(raw) < _NONCE_BYTES + _TAG_BYTES:
         raise DecryptionError(CryptoErrorCode.TOKEN_FORMAT, context=context)
-    return int(match[1]), raw
+    return int(match[1]), "sm4-gcm" if match[2] else "aes-256-gcm", raw
 
 
 def decrypt(token: str, *, context: str) -> str:
     """The plaintext of a token written by `encrypt` with the same context; else raises
     `DecryptionError`."""
     _check_context(context)
-    version, raw = _parse(token, context)
-    aead = _key_for_version(version, context)
+    version, cipher, raw = _parse(token, context)
+    aead = _key_for_version(version, context, cipher)
     try:
-        plaintext = aead.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _aad(version, context))
+        plaintext = aead.decrypt(
+            raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _aad(version, context, cipher)
+        )
     except InvalidTag as exc:
         raise DecryptionError(CryptoErrorCode.TOKEN_INTEGRITY, context=context) from exc
     return plaintext.decode("utf-8")
@@ -210,15 +281,22 @@ def seal(normalised_value: str, *, context: str) -> Sealed:
 
 def token_key_version(token: str) -> int:
     """The key version a token was written with (without decrypting it)."""
-    version, _ = _parse(token, context="?")
+    version, _, _ = _parse(token, context="?")
     return version
 
 
+def token_cipher(token: str) -> CipherName:
+    """The cipher a token was written with (without decrypting it)."""
+    _, cipher, _ = _parse(token, context="?")
+    return cipher
+
+
 def needs_rotation(token: str) -> bool:
-    """True when the token was written with a key other than the current one."""
-    return token_key_version(token) != _current_version()
+    """True when the token was written with a key or cipher other than the current ones."""
+    version, cipher, _ = _parse(token, context="?")
+    return version != _current_version() or cipher != _current_cipher()
 
 
 def reencrypt(token: str, *, context: str) -> str:
-    """The same plaintext under the current key; the index stays valid (same index key)."""
+    """The same plaintext under the current key and cipher; the index stays valid."""
     return encrypt(decrypt(token, context=context), context=context)

@@ -7,7 +7,8 @@ Holds:
 - `validate_id`: normalise and check every rule, or raise `DomainError`.
 - `check_char`: the ISO 7064 MOD 11-2 check character of a 17-digit body.
 - `convert_15_to_18`: a legacy 15-digit number (GB 11643-1989) in today's 18-character form.
-- `is_known_area_code`, `PROVINCE_CODES`: the GB/T 2260 address codes we accept.
+- `is_known_area_code`, `area_code_last_year`, `PROVINCE_CODES`: the GB/T 2260 address codes
+  we accept (from `zhenxing.core.areacodes`) and until when.
 
 Everything here is pure: no database, no settings, except that `validate_id` asks
 `zhenxing.core.timeutil` for today's Beijing date when the caller does not pass `today`.
@@ -15,14 +16,13 @@ Everything here is pure: no database, no settings, except that `validate_id` ask
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from typing import Literal
 
+from zhenxing.core.areacodes import area_codes
 from zhenxing.core.errors import DomainError, ErrorCode
 
 
@@ -59,6 +59,13 @@ class IdErrorCode(ErrorCode):
         "ID_AREA",
         "身份证号码的地址码 {area_code} 不是已知的县级行政区划代码",
         "The address code {area_code} is not a known county-level division code",
+    )
+    ID_AREA_ENDED = (
+        "ID_AREA_ENDED",
+        "身份证号码的地址码 {area_code} 已于{last_year}年撤销，"
+        "早于号码中的出生年份{birth_year}年，不可能出现在此号码中",
+        "The address code {area_code} was abolished in {last_year}, before the birth year "
+        "{birth_year} in the number, so no such number was ever issued",
     )
     ID_DATE = (
         "ID_DATE",
@@ -162,15 +169,14 @@ def normalise_id(raw: str) -> str:
     return unicodedata.normalize("NFKC", kept.replace("x", "X"))
 
 
-@functools.cache
-def _area_codes() -> frozenset[str]:
-    text = resources.files("zhenxing.core").joinpath("data/area_codes.txt").read_text("ascii")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip())
-
-
 def is_known_area_code(area_code: str) -> bool:
     """True for a county-level GB/T 2260 code, current or historical (see data/README.md)."""
-    return area_code[:2] in PROVINCE_CODES and area_code in _area_codes()
+    return area_code[:2] in PROVINCE_CODES and area_code in area_codes()
+
+
+def area_code_last_year(area_code: str) -> int | None:
+    """The last year a known code was in use; `None` while it still is."""
+    return area_codes()[area_code]
 
 
 def check_char(body17: str) -> str:
@@ -230,6 +236,20 @@ def validate_id(raw: str, *, today: date | None = None, field: str | None = None
         if number.endswith("000"):
             raise DomainError(IdErrorCode.ID_NUMERIC_CELL, field=field, shown=_excel_shown(number))
         raise DomainError(IdErrorCode.ID_CHECK_DIGIT, field=field)
+
+    # The code must have been in use at some time on or after the birth: numbers are re-issued
+    # with the new code when a county changes, so a later code is normal, an earlier one is not.
+    # Checked after the check character: with a typo the code read is not the one issued.
+    # Only years are known, so a birth in the code's last year is given the benefit of the doubt.
+    last_year = area_code_last_year(area_code)
+    if last_year is not None and birth_date.year > last_year:
+        raise DomainError(
+            IdErrorCode.ID_AREA_ENDED,
+            field=field,
+            area_code=area_code,
+            last_year=last_year,
+            birth_year=birth_date.year,
+        )
 
     sex: Literal["M", "F"] = "M" if int(sequence) % 2 == 1 else "F"
     return IdNumber(number=number, area_code=area_code, birth_date=birth_date, sex=sex)

@@ -1,6 +1,19 @@
 """The personal-data inventory (security.md D4): every field that holds personal information,
 why it is kept and how long. A test fails when a model gains a personal field not listed here.
 
+Holds:
+- `INVENTORY`: personal fields → purpose, retention, protection.
+- `NOT_PERSONAL`: fields the scans would flag that cannot hold personal details, with the reason.
+- `HOUSEHOLD_APPS`, `is_structural`: the free-text rule below.
+
+Two scans (core/tests/test_inventory.py) keep this complete:
+1. a field whose name says it is personal (name, phone, id, health, ...) in any app;
+2. free text in the apps that hold rows of households, cases, parties or seasons
+   (`HOUSEHOLD_APPS`): every TextField, JSONField and CharField without choices — a note, a
+   reason, a summary may carry health and hardship details ("住院化疗，欠款5万") whatever its
+   name — is listed in `INVENTORY` or in `NOT_PERSONAL`. Only machine-made columns are exempt by
+   name (`is_structural`: region codes, natural keys, hashes).
+
 Retention is counted from the end of the household's registration (moved away, dissolved) or,
 for audit and access records, from the event; the registry must keep households for the whole
 monitoring period the national policy sets (2021–2025 and its extension) plus the archive term.
@@ -8,6 +21,7 @@ monitoring period the national policy sets (2021–2025 and its extension) plus 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -20,6 +34,9 @@ class PersonalField:
 
 _REGISTRY = "登记期满后 30 年（扶贫档案保管期）/ 30 years after registration ends (archive term)"
 _AUDIT = "至少 1 年，按审计要求延长 / at least 1 year, longer as audit requires"
+_LEDGER = "会计档案保管期 30 年 / 30 years (accounting archive term)"
+# Free text typed by staff about a household or case: the same term as the record it explains.
+_FREE_TEXT = "scoped; free text, may hold health or hardship details; never in notices"
 
 INVENTORY: dict[str, PersonalField] = {
     "households.Household.household_no": PersonalField(
@@ -101,6 +118,79 @@ INVENTORY: dict[str, PersonalField] = {
         "申报后 1 年 / 1 year after the declaration",
         "HMAC of the address; the address itself is not stored",
     ),
+    # --- free text that can carry health and hardship details (rule 2 above) ---
+    "households.IncomeLine.source": PersonalField(
+        "收入来源 where an income came from (may name an employer)", _REGISTRY, "scoped"
+    ),
+    "households.SpendingLine.source": PersonalField(
+        "支出来源 where rigid spending went (may name a hospital or school)",
+        _REGISTRY,
+        "scoped; never in notices",
+    ),
+    "screening.Result.category": PersonalField(
+        "农户类别 the household's class in a run", _REGISTRY, "scoped; kept with the run"
+    ),
+    "screening.Result.suggested_category": PersonalField(
+        "建议类别 the class a run suggests", _REGISTRY, "scoped; kept with the run"
+    ),
+    "screening.Result.house_grade": PersonalField(
+        "住房安全等级 housing safety evidence", _REGISTRY, "scoped; kept with the run"
+    ),
+    "screening.Result.water_quality": PersonalField(
+        "饮水安全 drinking-water evidence", _REGISTRY, "scoped; kept with the run"
+    ),
+    "monitoring.Lead.detail": PersonalField(
+        "线索内容 what a lead reports (illness, accident, debt)", _REGISTRY, _FREE_TEXT
+    ),
+    "monitoring.Lead.closed_reason": PersonalField(
+        "线索处理说明 why a lead was closed", _REGISTRY, _FREE_TEXT
+    ),
+    "monitoring.Case.outcome_reason": PersonalField(
+        "办结说明 why a case was closed (e.g. the illness that led to it)", _REGISTRY, _FREE_TEXT
+    ),
+    "monitoring.CaseStep.notes": PersonalField(
+        "核实与审批记录 findings of a visit or review", _REGISTRY, _FREE_TEXT
+    ),
+    "monitoring.CaseStep.data": PersonalField(
+        "步骤记录 what a step decided (risk types, consent)", _REGISTRY, "scoped"
+    ),
+    "monitoring.CaseStep.attachments": PersonalField(
+        "附件清单 names and hashes of signed papers (a name may name a person)",
+        _REGISTRY,
+        "scoped; the papers stay in the archive",
+    ),
+    "monitoring.Objection.summary": PersonalField(
+        "公示异议 what an objector said", _REGISTRY, _FREE_TEXT
+    ),
+    "monitoring.Objection.resolution": PersonalField(
+        "异议处理结果 how an objection was resolved", _REGISTRY, _FREE_TEXT
+    ),
+    "monitoring.Measure.note": PersonalField(
+        "帮扶措施说明 what a measure does for the household", _REGISTRY, _FREE_TEXT
+    ),
+    "monitoring.Declaration.what_happened": PersonalField(
+        "自主申报情况 what the declarant reports (illness, disaster, job loss)",
+        _REGISTRY,
+        _FREE_TEXT,
+    ),
+    "industry.IndustryMeasure.description": PersonalField(
+        "产业帮扶措施说明 what an industry measure does for the household", _REGISTRY, "scoped"
+    ),
+    "ledger.Entry.memo": PersonalField(
+        "记账摘要 what an entry is for (a reversal's memo is typed and may name a household)",
+        _LEDGER,
+        "district and county books only",
+    ),
+    "ledger.PendingEntry.memo": PersonalField(
+        "待审批分录摘要 memo of an entry awaiting approval",
+        _LEDGER,
+        "district and county books only",
+    ),
+    "audit.AuditEvent.detail": PersonalField(
+        "审计说明 what an event did, with the unmask reason typed by the user",
+        _AUDIT,
+        "append-only",
+    ),
     "monitoring.AlertImport.file_name": PersonalField(
         "导入记录 import record (a file name may name a person)", _AUDIT, "scoped to the county"
     ),
@@ -113,3 +203,59 @@ INVENTORY: dict[str, PersonalField] = {
     "audit.AuditEvent.actor_username": PersonalField("审计 audit", _AUDIT, "append-only"),
     "audit.AuditEvent.ip": PersonalField("审计 audit", _AUDIT, "append-only"),
 }
+
+
+# Free-text or personal-sounding fields that cannot hold details about a person, and why.
+NOT_PERSONAL: dict[str, str] = {
+    "accounts.User.username_key": "derived lookup key of the inventoried user name",
+    "screening.RuleSet.name": "name of a rule set, written by the district",
+    "screening.RuleSet.source": "rule text (YAML) written by the district; about rules, not people",
+    "screening.RuleSet.note": "note on a rule set version",
+    "screening.Rule.code": "rule code",
+    "screening.Rule.look": "rule heading (看)",
+    "screening.Rule.question": "rule heading (问)",
+    "screening.Rule.expression": "rule DSL expression over parameters and snapshot columns",
+    "screening.Rule.reason_zh": "reason template of a rule, the same for every household",
+    "screening.Rule.reason_en": "reason template of a rule, the same for every household",
+    "screening.Parameter.name": "parameter name",
+    "screening.Parameter.value": "a threshold value",
+    "screening.Parameter.label": "parameter label",
+    "screening.Parameter.source": "the policy a threshold comes from",
+    "screening.Run.plan": "the rules and parameters a run used",
+    "screening.Run.counts": "counts per class and town, no household",
+    "screening.AreaCount.suggested_category": "a class code of an area's counts, no household",
+    "monitoring.Notice.kind": "notice kind code",
+    "monitoring.Notice.title": "built from the village name and the notice kind",
+    "industry.Enterprise.title": "an enterprise's registered name",
+    "industry.Cooperative.title": "a cooperative's registered name",
+    "industry.PurchasePoint.title": "a purchase point's name",
+    "industry.Season.crop": "crop name",
+    "industry.IndustryMeasure.kind": "measure kind code",
+    "industry.Delivery.note": "a cooperative's delivery to an enterprise; no household is party",
+    "industry.SettlementRun.totals": "season totals, no household",
+    "ledger.Account.code": "account code built from chart, season and party ids",
+    "ledger.Account.chart": "chart code",
+    "ledger.Account.title_zh": "chart title, from the fixed chart of accounts",
+    "ledger.Account.title_en": "chart title, from the fixed chart of accounts",
+    "ledger.Account.owner_type": "owner type code",
+    "ledger.Account.party_type": "party type code",
+    "ledger.Entry.kind": "entry kind code",
+    "ledger.PendingEntry.kind": "entry kind code",
+    "ledger.PendingEntry.lines": "account codes and amounts of the proposed postings",
+    "monitoring.CaseStep.action": "step code",
+    "monitoring.CaseStep.from_state": "state code",
+    "monitoring.CaseStep.to_state": "state code",
+    "monitoring.CaseStep.role": "role code",
+}
+
+# Apps holding rows of households, cases, parties or seasons: all their free text is inventoried.
+HOUSEHOLD_APPS = ("households", "screening", "monitoring", "industry", "ledger")
+
+_STRUCTURAL = re.compile(
+    r"(county|town|village|group|region)_code|(natural|dedupe|reverses)_key|\w+_hash|source_ref"
+)
+
+
+def is_structural(field_name: str) -> bool:
+    """Machine-made columns: region codes, natural keys, hashes, references to other records."""
+    return bool(_STRUCTURAL.fullmatch(field_name))

@@ -600,7 +600,7 @@ def _insert(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None
                     copy.write_row(row)
             return
         marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 — the demo's own table and column names
         for start in range(0, len(rows), 10_000):
             cursor.executemany(sql, rows[start : start + 10_000])
 

@@ -84,7 +84,7 @@ def _ids_of(codes: Sequence[str]) -> dict[str, int]:
         for chunk in _chunks(codes):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                f"SELECT code, id FROM ledger_account WHERE code IN ({marks})",  # noqa: S608
+                f"SELECT code, id FROM ledger_account WHERE code IN ({marks})",  # noqa: S608 — only "%s" placeholders are interpolated
                 list(chunk),
             )
             ids.update(cursor.fetchall())
@@ -110,14 +110,14 @@ def accounts_ensure(specs: Sequence[AccountSpec]) -> dict[str, int]:
             types = ["text"] * 6 + ["bigint", "text", "bigint", "text", "bigint", "text"]
             arrays = ", ".join(f"%s::{t}[]" for t in types)
             cursor.execute(
-                f"INSERT INTO ledger_account ({names}, balance, created_at)"  # noqa: S608
+                f"INSERT INTO ledger_account ({names}, balance, created_at)"  # noqa: S608 — fixed column names and casts
                 f" SELECT *, 0, %s FROM unnest({arrays}) ON CONFLICT (code) DO NOTHING",
                 [now, *([row[i] for row in rows] for i in range(len(_ACCOUNT_COLUMNS)))],
             )
         else:
             marks = ", ".join(["%s"] * (len(_ACCOUNT_COLUMNS) + 2))
             cursor.executemany(
-                f"INSERT OR IGNORE INTO ledger_account ({names}, balance, created_at)"  # noqa: S608
+                f"INSERT OR IGNORE INTO ledger_account ({names}, balance, created_at)"  # noqa: S608 — fixed column names
                 f" VALUES ({marks})",
                 [(*row, 0, now) for row in rows],
             )
@@ -506,7 +506,7 @@ def _lock_and_read(ids: Sequence[int]) -> dict[int, tuple[int, str]]:
             marks = ", ".join(["%s"] * len(chunk))
             lock = " ORDER BY id FOR UPDATE" if connection.vendor == "postgresql" else ""
             cursor.execute(
-                f"SELECT id, balance, balance_rule FROM ledger_account WHERE id IN ({marks})"  # noqa: S608
+                f"SELECT id, balance, balance_rule FROM ledger_account WHERE id IN ({marks})"  # noqa: S608 — only "%s" placeholders
                 + lock,
                 list(chunk),
             )

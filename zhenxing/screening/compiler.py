@@ -105,7 +105,8 @@ class _Compiler:
             value = param.value * 100 if param.type == Type.MONEY else param.value
             number, scale = _decimal_to_scaled(value.normalize())
             return _Num(Value(number, output_field=_INT), scale, param.type)
-        assert isinstance(node, Binary)  # noqa: S101
+        if not isinstance(node, Binary):
+            raise TypeError(f"not a numeric node: {node!r}")
         if node.op in ("+", "-"):
             left, right = self._pair(node.left, node.right)
             scale = max(left.scale, right.scale)
@@ -143,7 +144,8 @@ class _Compiler:
             return ~self.cond(node.operand)
         if isinstance(node, InList):
             return Q(In(self.text(node.operand), list(node.options)))
-        assert isinstance(node, Binary)  # noqa: S101
+        if not isinstance(node, Binary):
+            raise TypeError(f"not a condition node: {node!r}")
         if node.op == "and":
             return self.cond(node.left) & self.cond(node.right)
         if node.op == "or":

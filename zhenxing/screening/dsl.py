@@ -57,6 +57,12 @@ class RuleErrorCode(ErrorCode):
         "第 {pos} 个字符处：类型不匹配，{detail_zh}",
         "At character {pos}: type mismatch, {detail_en}",
     )
+    TOO_DEEP = (
+        "rule.too_deep",
+        "第 {pos} 个字符处：表达式嵌套过深（最多 {max} 层），请拆分为多条规则",
+        "At character {pos}: the expression nests too deeply (at most {max} levels); split it "
+        "into several rules",
+    )
     NOT_BOOLEAN = (
         "rule.not_boolean",
         "规则表达式的结果必须是“是/否”，而不是{type_zh}",
@@ -138,6 +144,14 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+# Nesting limits keep parsing, type-checking and compiling far from Python's recursion limit:
+# brackets and "not" inside each other, and the depth of the whole tree (a + b + c + ... is a
+# chain as deep as it is long). Real rules nest three or four levels.
+MAX_NESTING = 24
+MAX_TREE_DEPTH = 48
+# Literal numbers: fen times a ratio's scale must stay inside a 64-bit SQL integer.
+MAX_INTEGER_DIGITS = 9
+MAX_DECIMAL_PLACES = 4
 
 
 @dataclass(frozen=True)
@@ -186,6 +200,12 @@ class _Parser:
     def __init__(self, source: str) -> None:
         self.tokens = tokenize(source)
         self.i = 0
+        self.nesting = 0
+
+    def enter(self, pos: int) -> None:
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise DomainError(RuleErrorCode.TOO_DEEP, field="expression", pos=pos, max=MAX_NESTING)
 
     @property
     def tok(self) -> Token:
@@ -229,7 +249,10 @@ class _Parser:
     def not_(self) -> Node:
         if self.tok.text == "not":
             pos = self.take().pos
-            return Unary(pos, "not", self.not_())
+            self.enter(pos)
+            node = Unary(pos, "not", self.not_())
+            self.nesting -= 1
+            return node
         return self.compare()
 
     def compare(self) -> Node:
@@ -271,6 +294,15 @@ class _Parser:
         token = self.tok
         if token.kind == "number":
             self.take()
+            whole, _, fraction = token.text.partition(".")
+            if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS or len(fraction) > MAX_DECIMAL_PLACES:
+                raise _syntax(
+                    token.pos,
+                    f"数值超出范围（最多 {MAX_INTEGER_DIGITS} 位整数、"
+                    f"{MAX_DECIMAL_PLACES} 位小数）",
+                    f"number out of range (at most {MAX_INTEGER_DIGITS} digits and "
+                    f"{MAX_DECIMAL_PLACES} decimal places)",
+                )
             try:
                 return Literal(token.pos, Decimal(token.text))
             except InvalidOperation as exc:  # pragma: no cover — the regex admits only numbers
@@ -289,8 +321,10 @@ class _Parser:
             return Param(token.pos, token.text[1:])
         if token.text == "(":
             self.take()
+            self.enter(token.pos)
             node = self.or_()
             self.expect(")")
+            self.nesting -= 1
             return node
         found = token.text or "结尾"
         raise _syntax(
@@ -301,7 +335,31 @@ class _Parser:
 
 
 def parse(source: str) -> Node:
-    return _Parser(source).parse()
+    node = _Parser(source).parse()
+    _check_depth(node)
+    return node
+
+
+def _children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, Unary):
+        return (node.operand,)
+    if isinstance(node, Binary):
+        return (node.left, node.right)
+    if isinstance(node, InList):
+        return (node.operand,)
+    return ()
+
+
+def _check_depth(root: Node) -> None:
+    """Refuse a tree deeper than `MAX_TREE_DEPTH`, walking it without recursion."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise DomainError(
+                RuleErrorCode.TOO_DEEP, field="expression", pos=node.pos, max=MAX_TREE_DEPTH
+            )
+        stack.extend((child, depth + 1) for child in _children(node))
 
 
 # ---------------------------------------------------------------- types

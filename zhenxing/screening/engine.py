@@ -127,7 +127,7 @@ LEFT JOIN (
 ) s ON s.household_id = h.id
 LEFT JOIN households_householdfacts f ON f.household_id = h.id
 WHERE h.county_code = %(county)s
-"""  # noqa: S608
+"""  # noqa: S608 — interpolates only the module's _PER_CAPITA text; values are parameters
 
 
 def _years_before(day: date, years: int) -> date:

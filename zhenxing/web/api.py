@@ -41,13 +41,24 @@ class DivisionTreeOut(DivisionOut):
     children: list[DivisionOut]
 
 
+class ErrorOut(Schema):
+    """What a refusal carries: 401 without a session, 404 for anything outside the scope."""
+
+    detail: str
+
+
+# Documented on every operation, so a client (and schemathesis, E6) knows every answer it gets.
+UNAUTHORISED: dict[int, type[Schema]] = {401: ErrorOut}
+NOT_FOUND: dict[int, type[Schema]] = {404: ErrorOut}
+
+
 class MeOut(Schema):
     username: str
     role: str
     region: str | None
 
 
-@api.get("/me", response=MeOut, summary="当前用户 Current user")
+@api.get("/me", response={200: MeOut, **UNAUTHORISED}, summary="当前用户 Current user")
 @api_scoped
 def me(request: HttpRequest) -> dict[str, Any]:
     user = request.user
@@ -59,7 +70,11 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@api.get("/regions/{code}", response=DivisionTreeOut, summary="区划及下级 Division and children")
+@api.get(
+    "/regions/{code}",
+    response={200: DivisionTreeOut, **UNAUTHORISED, **NOT_FOUND},
+    summary="区划及下级 Division and children",
+)
 @api_scoped
 def region(request: HttpRequest, code: str) -> dict[str, Any]:
     division = division_get(request.user, code)

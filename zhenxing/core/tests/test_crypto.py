@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zhenxing.core.crypto import (
+    _SM4GCM,
     CryptoErrorCode,
     DecryptionError,
     Sealed,
@@ -23,6 +24,7 @@ from zhenxing.core.crypto import (
     needs_rotation,
     reencrypt,
     seal,
+    token_cipher,
     token_key_version,
 )
 
@@ -30,6 +32,7 @@ ID_CONTEXT = "households.member.id_number"
 PHONE_CONTEXT = "households.member.phone"
 NUMBER = "500102196503121239"
 TOKEN_BODY = re.compile(r"v[1-9][0-9]*:[A-Za-z0-9_-]+")
+SM4 = {"ZHENXING_DATA_CIPHER": "sm4-gcm"}
 
 
 def fresh_key() -> str:
@@ -291,3 +294,121 @@ def test_blind_index_is_deterministic_and_differs_by_context(
 def test_arbitrary_text_as_a_token_raises_only_decryption_error(token: str) -> None:
     with contextlib.suppress(DecryptionError):
         decrypt(token, context=ID_CONTEXT)
+
+
+# --- SM4-GCM beside AES-256-GCM (D1) ----------------------------------------------------------
+
+
+def test_sm4_gcm_matches_the_rfc_8998_test_vector() -> None:
+    # RFC 8998 appendix A.1 (SM4-GCM): key, IV, associated data, plaintext → ciphertext + tag.
+    aead = _SM4GCM(bytes.fromhex("0123456789ABCDEFFEDCBA9876543210"))
+    nonce = bytes.fromhex("00001234567800000000ABCD")
+    aad = bytes.fromhex("FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2")
+    plaintext = bytes.fromhex(
+        "AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDD"
+        "EEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA"
+    )
+    expected = bytes.fromhex(
+        "17F399F08C67D5EE19D0DC9969C4BB7D5FD46FD3756489069157B282BB200735"
+        "D82710CA5C22F0CCFA7CBF93D496AC15A56834CBCF98C397B4024A2691233B8D"
+        "83DE3541E4C2B58177E065A9BF7B62EC"
+    )
+    assert aead.encrypt(nonce, plaintext, aad) == expected
+    assert aead.decrypt(nonce, expected, aad) == plaintext
+
+
+def test_sm4_round_trip_and_token_shape() -> None:
+    with override_settings(**SM4):
+        token = encrypt(NUMBER, context=ID_CONTEXT)
+        assert re.fullmatch(r"v1\.sm4:[A-Za-z0-9_-]+", token)
+        assert len(token) == len("v1.sm4:") + 62
+        assert token_cipher(token) == "sm4-gcm"
+        assert token_key_version(token) == 1
+        assert NUMBER not in token
+        assert decrypt(token, context=ID_CONTEXT) == NUMBER
+        assert failure(token, context=PHONE_CONTEXT) is CryptoErrorCode.TOKEN_INTEGRITY
+    assert token_cipher(encrypt(NUMBER, context=ID_CONTEXT)) == "aes-256-gcm"
+
+
+def test_sm4_every_single_character_edit_is_detected() -> None:
+    with override_settings(**SM4):
+        token = encrypt(NUMBER, context=ID_CONTEXT)
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        for pos in range(len("v1.sm4:"), len(token)):
+            for ch in alphabet:
+                if ch != token[pos]:
+                    with pytest.raises(DecryptionError):
+                        decrypt(token[:pos] + ch + token[pos + 1 :], context=ID_CONTEXT)
+
+
+@given(st.text(max_size=40), st.data())
+def test_sm4_tampering_fails(plaintext: str, data: st.DataObject) -> None:
+    with override_settings(**SM4):
+        token = encrypt(plaintext, context=ID_CONTEXT)
+        body = token[len("v1.sm4:") :]
+        raw = bytearray(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        pos = data.draw(st.integers(min_value=0, max_value=len(raw) - 1))
+        raw[pos] ^= data.draw(st.integers(min_value=1, max_value=255))
+        tampered = "v1.sm4:" + base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
+        with pytest.raises(DecryptionError):
+            decrypt(tampered, context=ID_CONTEXT)
+
+
+@given(st.text(), contexts)
+def test_sm4_encrypt_decrypt_round_trips(plaintext: str, context: str) -> None:
+    with override_settings(**SM4):
+        assert decrypt(encrypt(plaintext, context=context), context=context) == plaintext
+
+
+def test_mixed_tokens_decrypt_whatever_cipher_is_chosen() -> None:
+    # given: a column holding tokens of both kinds
+    aes_token = encrypt(NUMBER, context=ID_CONTEXT)
+    with override_settings(**SM4):
+        sm4_token = encrypt(NUMBER, context=ID_CONTEXT)
+    # when / then: either setting reads both, and names the other kind for rotation
+    for cipher, stale in (("aes-256-gcm", sm4_token), ("sm4-gcm", aes_token)):
+        with override_settings(ZHENXING_DATA_CIPHER=cipher):
+            assert decrypt(aes_token, context=ID_CONTEXT) == NUMBER
+            assert decrypt(sm4_token, context=ID_CONTEXT) == NUMBER
+            assert needs_rotation(stale)
+            fresh = reencrypt(stale, context=ID_CONTEXT)
+            assert token_cipher(fresh) == cipher
+            assert not needs_rotation(fresh)
+            assert decrypt(fresh, context=ID_CONTEXT) == NUMBER
+
+
+def test_a_cipher_suffix_added_or_removed_fails() -> None:
+    aes_token = encrypt(NUMBER, context=ID_CONTEXT)
+    with override_settings(**SM4):
+        sm4_token = encrypt(NUMBER, context=ID_CONTEXT)
+    assert failure("v1.sm4:" + aes_token[3:]) is CryptoErrorCode.TOKEN_INTEGRITY
+    assert failure("v1:" + sm4_token[len("v1.sm4:") :]) is CryptoErrorCode.TOKEN_INTEGRITY
+    assert failure("v1.aes:" + aes_token[3:]) is CryptoErrorCode.TOKEN_FORMAT
+
+
+def test_sm4_tokens_of_a_retired_key_still_decrypt() -> None:
+    old_key = settings.ZHENXING_DATA_KEY
+    with override_settings(**SM4):
+        old_token = encrypt(NUMBER, context=ID_CONTEXT)
+    with override_settings(
+        ZHENXING_DATA_KEY=fresh_key(),
+        ZHENXING_DATA_KEY_VERSION=2,
+        ZHENXING_DATA_KEYS_RETIRED={1: old_key},
+    ):
+        assert decrypt(old_token, context=ID_CONTEXT) == NUMBER
+        assert reencrypt(old_token, context=ID_CONTEXT).startswith("v2:")
+    with override_settings(ZHENXING_DATA_KEY=fresh_key(), **SM4):
+        assert failure(old_token) is CryptoErrorCode.TOKEN_INTEGRITY
+
+
+def test_blind_index_does_not_depend_on_the_cipher() -> None:
+    index = blind_index(NUMBER, context=ID_CONTEXT)
+    with override_settings(**SM4):
+        assert blind_index(NUMBER, context=ID_CONTEXT) == index
+        assert seal(NUMBER, context=ID_CONTEXT).index == index
+
+
+@pytest.mark.parametrize("cipher", ["", "aes-128-gcm", "SM4", "des"])
+def test_an_unknown_cipher_setting_is_refused(cipher: str) -> None:
+    with override_settings(ZHENXING_DATA_CIPHER=cipher), pytest.raises(ImproperlyConfigured):
+        encrypt(NUMBER, context=ID_CONTEXT)

@@ -3,7 +3,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import date, timedelta
-from importlib import resources
 from typing import TypeVar
 
 import pytest
@@ -12,10 +11,18 @@ from django.conf import settings
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from zhenxing.core.areacodes import (
+    area_codes,
+    history_supplement_text,
+    parse_stdnum_locations,
+    read_history_supplement,
+    stdnum_locations_text,
+)
 from zhenxing.core.errors import DomainError, ErrorCode
 from zhenxing.core.idnumbers import (
     IdErrorCode,
     IdNumber,
+    area_code_last_year,
     check_char,
     convert_15_to_18,
     is_known_area_code,
@@ -25,9 +32,7 @@ from zhenxing.core.idnumbers import (
 
 T = TypeVar("T")
 TODAY = date(2026, 3, 1)
-AREA_CODES = sorted(
-    resources.files("zhenxing.core").joinpath("data/area_codes.txt").read_text().split()
-)
+AREA_CODES = sorted(area_codes())
 _WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
 
 
@@ -337,15 +342,100 @@ def test_convert_15_to_18_refusals(raw15: str, code: IdErrorCode) -> None:
     assert info.value.code is code
 
 
-# --- the bundled area-code list -----------------------------------------------------------------
+# --- the address-code table (python-stdnum + bundled history) ----------------------------------
 
 
-def test_area_code_file_is_clean() -> None:
-    assert len(AREA_CODES) > 6000
-    assert len(set(AREA_CODES)) == len(AREA_CODES)
+def test_area_code_table_is_clean() -> None:
+    assert len(AREA_CODES) > 6500
     assert all(len(c) == 6 and c.isascii() and c.isdigit() for c in AREA_CODES)
     assert not [c for c in AREA_CODES if c.endswith("00")]
     assert all(is_known_area_code(c) for c in AREA_CODES)
+    assert all(y is None or 1980 <= y <= TODAY.year for y in area_codes().values())
+
+
+def test_history_supplement_only_adds_codes_the_package_lacks() -> None:
+    # When a python-stdnum release starts listing one of these, drop it from the supplement.
+    supplement = read_history_supplement(history_supplement_text())
+    assert len(supplement) > 300
+    assert not set(supplement) & set(parse_stdnum_locations(stdnum_locations_text()))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('50 province="重庆市"\n  0102 county="[1997-]涪陵区"', {"500102": None}),
+        ('12 province="天津市"\n  0107 county="[-2009]塘沽区"', {"120107": 2009}),
+        ('12 province="天津市"\n  0110 county="[-1991]东郊区,[1992-]东丽区"', {"120110": None}),
+        ('13 province="河北省"\n  0204 county="[1983-1994]东矿区,[-1982]x区"', {"130204": 1994}),
+        ('11 province="北京市"\n  0105 county="朝阳区"', {"110105": None}),
+        ('11 province="北京市"\n  0000 county="北京市"\n  0100 county="市辖区"', {}),
+        ('# comment\n\n11 province="北京市"', {}),
+    ],
+)
+def test_parse_stdnum_locations(text: str, expected: dict[str, int | None]) -> None:
+    assert parse_stdnum_locations(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '  0105 county="朝阳区"',  # a county before any province
+        '11 province="北京市"\n  0105 name="朝阳区"',
+        '11 province="北京市"\n  0105 county="[1997]涪陵区"',
+    ],
+)
+def test_parse_stdnum_locations_refuses_an_unknown_format(text: str) -> None:
+    with pytest.raises(ValueError, match=r"cn/loc\.dat line"):
+        parse_stdnum_locations(text)
+
+
+@pytest.mark.parametrize(
+    ("area", "birth"),
+    [
+        ("350404", "20220301"),  # 三元区, from 2021
+        ("350604", "19700101"),  # 龙海区, from 2021: re-issued to an older resident
+        ("540481", "19850615"),  # 米林市, from 2023
+        ("500157", "20250101"),  # 两江新区, from 2025
+        ("330113", "19900101"),  # 临平区, from 2021 (bundled: python-stdnum 2.2 lacks it)
+        ("500102", "19650312"),  # 涪陵区 from 1997, re-issued to someone born in 1965
+        ("120107", "19900101"),  # 塘沽区, to 2009
+        ("120107", "20090101"),  # born in its last year: the benefit of the doubt
+        ("517002", "19700101"),  # 枳城区, 1995–1996 (bundled history)
+    ],
+)
+def test_codes_in_use_on_or_after_the_birth_are_accepted(area: str, birth: str) -> None:
+    number = make_id(area, birth, "123")
+    assert validate_id(number, today=TODAY).area_code == area
+
+
+@pytest.mark.parametrize(
+    ("area", "birth", "last_year"),
+    [
+        ("120107", "20130101", 2009),  # 塘沽区 ended 2009
+        ("120107", "20100101", 2009),
+        ("517002", "19970101", 1996),  # 枳城区 ended 1996
+        ("512301", "20000101", 1995),  # 涪陵市 ended 1995
+    ],
+)
+def test_code_abolished_before_the_birth_year_is_refused(
+    area: str, birth: str, last_year: int
+) -> None:
+    # given a number whose check character is right, so only the address rule can fire
+    number = make_id(area, birth, "123")
+    # when / then
+    with pytest.raises(DomainError) as info:
+        validate_id(number, today=TODAY, field="id_number")
+    assert info.value.code is IdErrorCode.ID_AREA_ENDED
+    assert area_code_last_year(area) == last_year
+    assert area in info.value.message_zh
+    assert str(last_year) in info.value.message_zh
+    assert number not in info.value.message
+
+
+def test_a_typo_in_an_abolished_code_number_is_reported_as_a_typo() -> None:
+    number = make_id("120107", "20130101", "123")
+    wrong = "0" if number[-1] != "0" else "1"
+    assert code_of(number[:-1] + wrong) is IdErrorCode.ID_CHECK_DIGIT
 
 
 # --- properties (security.md E5) ---------------------------------------------------------------
@@ -380,10 +470,22 @@ def outcome(func: Callable[..., T], raw: str) -> T | ErrorCode:
         return exc.code
 
 
+def _births_for(area: str) -> st.SearchStrategy[tuple[str, str]]:
+    last = area_code_last_year(area)
+    latest = TODAY if last is None else min(TODAY, date(last, 12, 31))
+    return st.tuples(
+        st.just(area),
+        st.dates(min_value=date(1900, 1, 1), max_value=latest).map(lambda d: d.strftime("%Y%m%d")),
+    )
+
+
+def _make_id_of(area_birth: tuple[str, str], sequence: str) -> str:
+    return make_id(area_birth[0], area_birth[1], sequence)
+
+
 valid_ids = st.builds(
-    make_id,
-    st.sampled_from(AREA_CODES),
-    st.dates(min_value=date(1900, 1, 1), max_value=TODAY).map(lambda d: d.strftime("%Y%m%d")),
+    _make_id_of,
+    st.sampled_from(AREA_CODES).flatmap(_births_for),
     st.integers(min_value=0, max_value=999).map(lambda n: f"{n:03d}"),
 )
 

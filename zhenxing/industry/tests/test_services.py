@@ -496,7 +496,7 @@ def test_the_next_screening_snapshot_sees_the_settled_income(chain: Chain) -> No
     sql, params = snapshot_select(county_code="500102", year=2021, as_of=date(2021, 12, 31))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT income_business, industry_income FROM ({sql}) s WHERE household_id = %s",  # noqa: S608
+            f"SELECT income_business, industry_income FROM ({sql}) s WHERE household_id = %s",  # noqa: S608 — wraps the engine's own SQL; values are parameters
             [*params, chain.lu.pk],
         )
         row = cursor.fetchone()
