@@ -22,6 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("ZHENXING_VAR_DIR", BASE_DIR / "var"))
@@ -218,6 +219,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The whole CJK font (21 MB, core/fonts.py) is fetched by a browser only for a character no
+# woff2 slice covers; brotli at collectstatic would take minutes for it, so it is sent as is.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf")
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # The web server refuses larger request bodies outright: the 20 MB upload cap plus form overhead.

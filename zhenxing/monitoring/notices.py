@@ -120,13 +120,12 @@ def render_page_html(public: PublicNotice) -> str:
 
 
 def render_pdf(public: PublicNotice) -> bytes:
-    """An A4 PDF for the village board, with Noto CJK fonts (WeasyPrint)."""
-    from weasyprint import HTML  # imported here: it loads pango, which only this needs
+    """An A4 PDF for the village board, in the shipped Noto Sans SC (core.pdf)."""
+    from zhenxing.core.pdf import html_to_pdf  # imported here: it loads pango
 
     with translation.override("zh-hans"):
         html = render_to_string("monitoring/notice_print.html", {"public": public})
-    document: bytes = HTML(string=html).write_pdf()
-    return document
+    return html_to_pdf(html)
 
 
 def render_xlsx(public: PublicNotice) -> bytes:

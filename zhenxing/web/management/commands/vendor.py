@@ -12,6 +12,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from zhenxing.core import fonts
+
 ICONS = "bootstrap-icons/font"
 ASSETS = {
     "bootstrap/dist/css/bootstrap.min.css": "vendor/bootstrap/css/bootstrap.min.css",
@@ -45,4 +47,10 @@ class Command(BaseCommand):
                 shutil.copytree(src, out, dirs_exist_ok=True)
             else:
                 shutil.copy2(src, out)
+        try:
+            fonts.vendor(modules, target)
+        except FileNotFoundError as exc:
+            raise CommandError(
+                f"缺少 {exc}，请先运行 npm ci / missing {exc}: run `npm ci` first"
+            ) from exc
         self.stdout.write(f"前端资源已就绪 / front-end assets copied to {target}")
