@@ -4,6 +4,7 @@ passwords cannot come back."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
@@ -114,3 +115,28 @@ def test_each_refusal_speaks_chinese_and_english(password: str) -> None:
         assert sep, message
         assert CHINESE.search(zh), message
         assert ENGLISH.search(en), message
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaaaaaaaaaaaa", "11111111111111111111"])
+def test_runs_pass_without_the_new_validators(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, password: str
+) -> None:
+    """Guard removed: with only the rules from before the review (length, classes, the plain
+    common list, the user name), 20 equal characters pass, so the table above depends on the
+    new validators."""
+    from zhenxing.accounts import passwords
+
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        {"NAME": f"zhenxing.accounts.passwords.{name}"}
+        for name in (
+            "LengthValidator",
+            "CharacterClassValidator",
+            "CommonPasswordValidator",
+            "UsernameInPasswordValidator",
+        )
+    ]
+    monkeypatch.setattr(
+        passwords.CommonPasswordValidator, "is_dictionary_passphrase", lambda self, pw: False
+    )
+
+    assert _refusals(password) == set()
