@@ -11,6 +11,8 @@ Environment variables:
   ZHENXING_DEBUG       "1" for development error pages
   ZHENXING_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
   ZHENXING_SECURE      "1" behind HTTPS: secure cookies, HSTS, SSL redirect
+  ZHENXING_PRODUCTION  "1" for a production install (default: the value of ZHENXING_SECURE):
+                       demo accounts cannot sign in and `zhenxing demo` refuses to run (R3)
 """
 
 from __future__ import annotations
@@ -159,8 +161,11 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "zhenxing.accounts.passwords.LengthValidator"},
     {"NAME": "zhenxing.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "zhenxing.accounts.passwords.RepetitionValidator"},
+    {"NAME": "zhenxing.accounts.passwords.SequenceValidator"},
     {"NAME": "zhenxing.accounts.passwords.CommonPasswordValidator"},
     {"NAME": "zhenxing.accounts.passwords.UsernameInPasswordValidator"},
+    {"NAME": "zhenxing.accounts.passwords.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -187,6 +192,11 @@ ZHENXING_IDLE_TIMEOUT = timedelta(minutes=30)
 ZHENXING_ADMIN_IDLE_TIMEOUT = timedelta(minutes=15)
 ZHENXING_SESSION_ABSOLUTE = timedelta(hours=12)
 ZHENXING_PASSWORD_MAX_AGE = timedelta(days=90)
+# A8: how long a second-factor enrolment link issued by the security administrator stays valid.
+ZHENXING_ENROLMENT_TTL = timedelta(hours=72)
+# R3: production settings refuse demo accounts. A deployment behind HTTPS is production unless
+# it says otherwise; `make demo` (plain HTTP on loopback) is not.
+ZHENXING_PRODUCTION = _env_bool("ZHENXING_PRODUCTION", default=_env_bool("ZHENXING_SECURE"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -40,3 +40,8 @@ class AccountErrorCode(ErrorCode):
         "不能变更自己的角色",
         "You cannot change your own role",
     )
+    ENROLMENT_NOT_PRIVILEGED = (
+        "account.enrolment_not_privileged",
+        "账户“{username}”的角色不需要动态口令",
+        "Account '{username}' has a role that needs no one-time code",
+    )

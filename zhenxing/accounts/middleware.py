@@ -1,8 +1,12 @@
 """Session rules (security.md A3, A5, A6) and the uniform answer to refused access (B4).
 
 - idle timeout (30 min; 15 min for the three administrators) and a 12-hour absolute limit;
-- privileged roles pass a TOTP second factor before any page;
-- privileged passwords older than 90 days must be changed first;
+- privileged roles pass a TOTP second factor before any page (A6); a privileged account with no
+  device sees only the page asking for an enrolment link, and the link's own page (A8);
+- a one-time password (new or reset account) and a privileged password older than 90 days
+  must be changed first (A3, A8);
+- `request.zhenxing_gate` names the gate a request stands at ("otp", "password" or None), so
+  the layout shows no menu or data before it is passed;
 - `NotInScope` becomes 404 and `PermissionDenied` 403, each with one audit row.
 """
 
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -28,7 +33,9 @@ LAST_SEEN = "zhenxing_last_seen"
 # Pages a privileged user may reach before completing the second factor (A6). The password
 # page is not among them: with the password alone it would let a thief change the password.
 _OTP_FREE = ("web:otp", "web:logout", "web:set_language")
-# ... and, once past it, before changing a password older than 90 days (A3).
+# The enrolment link's page (A8) lives under the second-factor page: /otp/enrol/<token>/.
+_ENROL_SUFFIX = "enrol/"
+# ... and, once past it, before changing a one-time password or one older than 90 days (A3).
 _GATE_FREE = (*_OTP_FREE, "web:password_change")
 
 
@@ -61,17 +68,34 @@ class SessionPolicyMiddleware:
                 logout(request)
                 return redirect(f"{reverse(settings.LOGIN_URL)}?expired=1")
             request.session[LAST_SEEN] = now.isoformat()
-            if user.is_privileged and not request.path.startswith(settings.STATIC_URL):
-                # django-otp's middleware attaches is_verified() to the user.
-                verified = user.is_verified()  # type: ignore[attr-defined]
-                if not verified and request.path not in _gate_free_paths(_OTP_FREE):
-                    return redirect("web:otp")
-                age = now - user.password_changed_at
-                if age > settings.ZHENXING_PASSWORD_MAX_AGE and request.path not in (
-                    _gate_free_paths()
-                ):
-                    return redirect("web:password_change")
+            if not request.path.startswith(settings.STATIC_URL):
+                gate = self._gate(request, user, now)
+                if gate is not None:
+                    return gate
         return self.get_response(request)
+
+    @staticmethod
+    def _gate(request: HttpRequest, user: Any, now: datetime) -> HttpResponse | None:
+        request.zhenxing_gate = None  # type: ignore[attr-defined]
+        path = request.path
+        # django-otp's middleware attaches is_verified() to the user.
+        if user.is_privileged and not user.is_verified():
+            request.zhenxing_gate = "otp"  # type: ignore[attr-defined]
+            if path in _gate_free_paths(_OTP_FREE) or path.startswith(
+                reverse("web:otp") + _ENROL_SUFFIX
+            ):
+                return None
+            return redirect("web:otp")
+        expired = (
+            user.is_privileged
+            and now - user.password_changed_at > settings.ZHENXING_PASSWORD_MAX_AGE
+        )
+        if user.must_change_password or expired:
+            request.zhenxing_gate = "password"  # type: ignore[attr-defined]
+            if path in _gate_free_paths():
+                return None
+            return redirect("web:password_change")
+        return None
 
 
 class AccessDeniedMiddleware:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -45,6 +46,12 @@ class User(AbstractBaseUser):
     password_changed_at = models.DateTimeField(default=timezone.now)
     date_joined = models.DateTimeField(default=timezone.now)
     is_demo = models.BooleanField(default=False, editable=False)
+    # A8: a new or reset account holds a one-time password, changed at its first sign-in.
+    must_change_password = models.BooleanField(default=False, editable=False)
+
+    # Set only on the instance returned by `user_create` / `user_reset_password`: the one-time
+    # password, to be shown once to the operator. Never stored.
+    one_time_password: str | None = None
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -85,3 +92,45 @@ class User(AbstractBaseUser):
 
     def has_module_perms(self, app_label: str) -> bool:
         return False
+
+
+class PasswordHistory(models.Model):
+    """A8: the hashes of an account's latest passwords, so none of the last five is reused."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="pwhist_user_latest")]
+
+    def __str__(self) -> str:
+        return f"password of user {self.user_id} at {self.created_at:%Y-%m-%d}"
+
+
+class OTPEnrolment(models.Model):
+    """A8: a one-time link, issued by the security administrator, through which one privileged
+    account enrols its TOTP device. Only the SHA-256 of the token is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    device = models.ForeignKey(
+        "otp_totp.TOTPDevice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"enrolment #{self.pk} of user {self.user_id}"
+
+    def is_open(self, now: datetime) -> bool:
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
@@ -16,13 +17,15 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhenxing.accounts import services
+from zhenxing.accounts import enrolment, policies, services
 from zhenxing.accounts.access import exempt, scoped
+from zhenxing.accounts.errors import AccountErrorCode
 from zhenxing.accounts.models import User
 from zhenxing.accounts.roles import Role
 from zhenxing.accounts.scope import get_in_scope
@@ -67,33 +70,67 @@ def _qr_svg(uri: str) -> str:
     return buffer.getvalue().decode()
 
 
+def _private(response: HttpResponse) -> HttpResponse:
+    """A page that shows a secret once: never cached, never kept by the browser."""
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @exempt("the signed-in user's own second factor; no registry data")
 @login_required
 def otp_view(request: HttpRequest) -> HttpResponse:
+    """Verify the code of an enrolled device. An account without one is told to ask the
+    security administrator for an enrolment link (A8): never first-come enrolment here."""
     user: User = request.user  # type: ignore[assignment]
+    if not user.is_privileged or user.is_verified():  # type: ignore[attr-defined]
+        return redirect("web:home")
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    enrolling = device is None
     if device is None:
-        device, _created = TOTPDevice.objects.get_or_create(
-            user=user, confirmed=False, defaults={"name": "default"}
-        )
+        return render(request, "web/otp_ask.html")
     error = ""
     if request.method == "POST":
         token = request.POST.get("token", "").strip()
         if token.isdigit() and device.verify_token(token):
-            if enrolling:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                record(AuditEventType.OTP_ENROLLED, actor=user)
             otp_login(request, device)
             return redirect("web:home")
-        record(AuditEventType.OTP_FAILED, actor=user, outcome=Outcome.FAILED)
-        error = "动态口令错误 / Wrong one-time code"
-    context: dict[str, Any] = {"enrolling": enrolling, "error": error}
-    if enrolling:
-        context["qr_svg"] = _qr_svg(device.config_url)
-        context["secret"] = base64.b32encode(device.bin_key).decode()
-    return render(request, "web/otp.html", context)
+        reused = enrolment.code_was_used(device, token)
+        record(
+            AuditEventType.OTP_FAILED,
+            actor=user,
+            outcome=Outcome.FAILED,
+            detail={"reason": "reused" if reused else "wrong"},
+        )
+        error = str(_("This code has already been used.") if reused else _("Wrong one-time code."))
+    return render(request, "web/otp.html", {"error": error})
+
+
+@exempt("the signed-in user's own enrolment link; no registry data")
+@login_required
+def otp_enrol_view(request: HttpRequest, token: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    link = enrolment.enrolment_open(user=user, token=token) if user.is_privileged else None
+    if link is None or link.device is None:
+        record(
+            AuditEventType.OTP_FAILED,
+            actor=user,
+            outcome=Outcome.FAILED,
+            detail={"reason": "enrolment_link"},
+        )
+        return render(request, "web/otp_ask.html", {"invalid_link": True}, status=404)
+    error = ""
+    if request.method == "POST":
+        code = request.POST.get("token", "").strip()
+        device = enrolment.enrolment_confirm(user=user, enrolment=link, code=code)
+        if device is not None:
+            otp_login(request, device)
+            return redirect("web:home")
+        error = str(_("Wrong one-time code."))
+    context = {
+        "qr_svg": _qr_svg(link.device.config_url),
+        "secret": base64.b32encode(link.device.bin_key).decode(),
+        "error": error,
+    }
+    return _private(render(request, "web/otp_enrol.html", context))
 
 
 @exempt("the signed-in user's own password")
@@ -101,29 +138,53 @@ def otp_view(request: HttpRequest) -> HttpResponse:
 def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        update_session_auth_hash(request, user)
-        record(AuditEventType.PASSWORD_CHANGE, actor=user)
-        messages.success(request, _("Password changed."))
-        return redirect("web:home")
+        try:
+            user = services.user_change_own_password(
+                actor=request.user,  # type: ignore[arg-type]
+                password=form.cleaned_data["new_password1"],
+            )
+        except DomainError as exc:
+            form.add_error("new_password1", exc.message)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Password changed."))
+            return redirect("web:home")
     return render(request, "web/password_change.html", {"form": form})
 
 
 ACCOUNT_ADMINS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
 
 
+@dataclass(frozen=True)
+class AccountRow:
+    user: User
+    can_grant: bool
+    can_unlock: bool
+    can_reset: bool
+    can_enrol: bool
+    can_deactivate: bool
+
+
 @scoped(*ACCOUNT_ADMINS)
 def accounts_view(request: HttpRequest) -> HttpResponse:
+    actor = request.user
     users = User.objects.select_related("region").order_by("username_key")
     page = Paginator(users, 50).get_page(request.GET.get("page"))
+    rows = [
+        AccountRow(
+            user=u,
+            can_grant=policies.can_grant_role(actor, u),
+            can_unlock=policies.can_unlock(actor),
+            can_reset=policies.can_reset_password(actor, u),
+            can_enrol=policies.can_issue_enrolment(actor, u),
+            can_deactivate=u.is_active and policies.can_deactivate(actor, u),
+        )
+        for u in page
+    ]
     return render(
         request,
         "web/accounts.html",
-        {
-            "page": page,
-            "roles": Role.choices,
-            "can_grant": getattr(request.user, "role", "") == Role.SECURITY_ADMIN,
-        },
+        {"page": page, "rows": rows, "roles": Role.choices},
     )
 
 
@@ -131,21 +192,40 @@ def _form_error(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, exc.message)
 
 
+def _refused(request: HttpRequest, exc: DomainError) -> HttpResponse | None:
+    """B5: a refused administrator's action answers 403 (its audit row is already written)."""
+    if exc.code in (AccountErrorCode.NOT_ALLOWED, AccountErrorCode.SELF_GRANT):
+        return render(request, "web/403.html", status=403)
+    return None
+
+
+def _secret_page(request: HttpRequest, **context: Any) -> HttpResponse:
+    return _private(render(request, "web/account_secret.html", context))
+
+
 @scoped(Role.SYSTEM_ADMIN)
 @require_POST
 def account_create_view(request: HttpRequest) -> HttpResponse:
     try:
-        services.user_create(
+        user = services.user_create(
             actor=request.user,  # type: ignore[arg-type]
             username=request.POST.get("username", ""),
-            password=request.POST.get("password", ""),
             full_name=request.POST.get("full_name", ""),
             role="",
         )
-        messages.success(request, _("Account created; the security administrator grants its role."))
     except DomainError as exc:
+        refused = _refused(request, exc)
+        if refused is not None:
+            return refused
         _form_error(request, exc)
-    return redirect("web:accounts")
+        return redirect("web:accounts")
+    return _secret_page(
+        request,
+        heading=_("Account created"),
+        target=user,
+        password=user.one_time_password,
+        note=_("The security administrator grants its role."),
+    )
 
 
 @scoped(Role.SECURITY_ADMIN)
@@ -161,6 +241,9 @@ def account_grant_view(request: HttpRequest, user_id: int) -> HttpResponse:
         )
         messages.success(request, _("Role changed."))
     except DomainError as exc:
+        refused = _refused(request, exc)
+        if refused is not None:
+            return refused
         _form_error(request, exc)
     return redirect("web:accounts")
 
@@ -174,10 +257,47 @@ def account_unlock_view(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("web:accounts")
 
 
-@scoped(Role.SYSTEM_ADMIN)
+@scoped(*ACCOUNT_ADMINS)
+@require_POST
+def account_reset_password_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    target = get_in_scope(User.objects.all(), object_type="user", pk=user_id)
+    try:
+        services.user_reset_password(actor=request.user, user=target)  # type: ignore[arg-type]
+    except DomainError as exc:
+        return _refused(request, exc) or redirect("web:accounts")
+    return _secret_page(
+        request, heading=_("Password reset"), target=target, password=target.one_time_password
+    )
+
+
+@scoped(Role.SECURITY_ADMIN)
+@require_POST
+def account_enrolment_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    target = get_in_scope(User.objects.all(), object_type="user", pk=user_id)
+    try:
+        link, token = enrolment.enrolment_issue(actor=request.user, user=target)  # type: ignore[arg-type]
+    except DomainError as exc:
+        refused = _refused(request, exc)
+        if refused is not None:
+            return refused
+        _form_error(request, exc)
+        return redirect("web:accounts")
+    return _secret_page(
+        request,
+        heading=_("Second-factor enrolment link"),
+        target=target,
+        link=request.build_absolute_uri(reverse("web:otp_enrol", args=[token])),
+        expires_at=link.expires_at,
+    )
+
+
+@scoped(*ACCOUNT_ADMINS)
 @require_POST
 def account_deactivate_view(request: HttpRequest, user_id: int) -> HttpResponse:
     target = get_in_scope(User.objects.all(), object_type="user", pk=user_id)
-    services.user_deactivate(actor=request.user, user=target)  # type: ignore[arg-type]
+    try:
+        services.user_deactivate(actor=request.user, user=target)  # type: ignore[arg-type]
+    except DomainError as exc:
+        return _refused(request, exc) or redirect("web:accounts")
     messages.success(request, _("Account disabled."))
     return redirect("web:accounts")

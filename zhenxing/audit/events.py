@@ -13,7 +13,9 @@ class AuditEventType(enum.StrEnum):
     SESSION_EXPIRED = "session.expired"
     OTP_ENROLLED = "otp.enrolled"
     OTP_FAILED = "otp.failed"
+    OTP_ENROLMENT_ISSUED = "otp.enrolment_issued"
     PASSWORD_CHANGE = "password.change"  # noqa: S105 — an event name, not a password
+    PASSWORD_RESET = "password.reset"  # noqa: S105 — an event name, not a password
     USER_CREATE = "user.create"
     USER_DEACTIVATE = "user.deactivate"
     ROLE_CHANGE = "role.change"
@@ -52,7 +54,9 @@ _LABELS_ZH = {
     AuditEventType.SESSION_EXPIRED: "会话超时",
     AuditEventType.OTP_ENROLLED: "绑定动态口令",
     AuditEventType.OTP_FAILED: "动态口令错误",
+    AuditEventType.OTP_ENROLMENT_ISSUED: "签发动态口令绑定链接",
     AuditEventType.PASSWORD_CHANGE: "修改密码",
+    AuditEventType.PASSWORD_RESET: "重置密码",
     AuditEventType.USER_CREATE: "创建账户",
     AuditEventType.USER_DEACTIVATE: "停用账户",
     AuditEventType.ROLE_CHANGE: "角色变更",

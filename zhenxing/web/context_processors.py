@@ -9,6 +9,6 @@ from zhenxing.web.navigation import menu_for
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"menu": []}
+    if user is None or not user.is_authenticated or getattr(request, "zhenxing_gate", None):
+        return {"menu": []}  # nothing before the second factor or a forced password change
     return {"menu": menu_for(user.role)}

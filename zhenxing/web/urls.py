@@ -20,6 +20,7 @@ urlpatterns = [
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.logout_view, name="logout"),
     path("otp/", account_views.otp_view, name="otp"),
+    path("otp/enrol/<str:token>/", account_views.otp_enrol_view, name="otp_enrol"),
     path("password/", account_views.password_change_view, name="password_change"),
     path("language/", set_language_view, name="set_language"),
     path("regions/", views.regions_view, name="regions"),
@@ -29,6 +30,16 @@ urlpatterns = [
     path("accounts/<int:user_id>/role/", account_views.account_grant_view, name="account_grant"),
     path(
         "accounts/<int:user_id>/unlock/", account_views.account_unlock_view, name="account_unlock"
+    ),
+    path(
+        "accounts/<int:user_id>/password/",
+        account_views.account_reset_password_view,
+        name="account_reset_password",
+    ),
+    path(
+        "accounts/<int:user_id>/enrolment/",
+        account_views.account_enrolment_view,
+        name="account_enrolment",
     ),
     path(
         "accounts/<int:user_id>/deactivate/",

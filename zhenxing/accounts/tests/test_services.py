@@ -165,7 +165,7 @@ ACTORS = [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.DISTRIC
 
 
 def _create(actor: User, target: User, regions: RegionTree) -> None:
-    user_create(actor=actor, username="newcomer", password=DEFAULT_PASSWORD, role="")
+    user_create(actor=actor, username="newcomer", role="")
 
 
 def _grant(actor: User, target: User, regions: RegionTree) -> None:
@@ -296,7 +296,7 @@ def test_self_grant_test_fails_without_the_policy(monkeypatch: pytest.MonkeyPatc
         ("can_create_user", "create account"),
         ("can_grant_role", "grant role"),
         ("can_unlock", "unlock"),
-        ("can_create_user", "deactivate"),
+        ("can_deactivate", "deactivate"),
     ],
 )
 def test_matrix_fails_without_the_policies(

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from zhenxing.demo import guard
 from zhenxing.demo.accounts import ensure_demo_accounts
 from zhenxing.demo.households import (
     LoadReport,
@@ -44,6 +45,13 @@ class Command(BaseCommand):
             default=None,
             help="生成农户的进程数 / processes generating households (default: by scale and cores)",
         )
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            dest="not_production",
+            help="数据库中已有非演示数据时仍然构建 / build even though the database holds data"
+            " the demo did not create",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         scale = options["scale"]
@@ -51,6 +59,9 @@ class Command(BaseCommand):
             raise CommandError("--scale 应在 0 到 5 之间 / --scale must be in (0, 5]")
         if options["workers"] is not None and not 0 <= options["workers"] <= 16:
             raise CommandError("--workers 应在 0 到 16 之间 / --workers must be in [0, 16]")
+        refused = guard.refusal(forced=options["not_production"])
+        if refused:
+            raise CommandError(refused)
         started = time.perf_counter()
         rows = demo_region_rows(seed=options["seed"], scale=scale)
         report = regions_load_roster(
@@ -61,6 +72,7 @@ class Command(BaseCommand):
         )
         if report.errors:
             raise CommandError("; ".join(e.message for e in report.errors[:5]))
+        before = guard.last_household_id()
         households = demo_households_load(
             region_rows=rows,
             seed=options["seed"],
@@ -69,6 +81,8 @@ class Command(BaseCommand):
             progress=(lambda line: self.stdout.write(line)) if options["verbosity"] > 1 else None,
         )
         self.report = households
+        if not households.skipped:
+            guard.record_build(seed=options["seed"], scale=scale, after_id=before)
         logins = ensure_demo_accounts()
         households.pairings = demo_pairings_ensure(region_rows=rows)
         if connection.vendor == "postgresql":
