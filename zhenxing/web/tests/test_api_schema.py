@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
@@ -27,8 +31,14 @@ ROLE_REGION = {
 
 
 @pytest.fixture
-def sessions(regions: RegionTree) -> dict[str, str]:
-    """role → session cookie of a signed-in user of that role (second factor passed)."""
+def sessions(regions: RegionTree) -> Iterator[dict[str, str]]:
+    """role → session cookie of a signed-in user of that role (second factor passed).
+
+    While the test runs, the connection stays open across requests, as Django's test client
+    arranges: the plain WSGI handler would close it at each request (it is not in autocommit
+    inside the test's transaction), and with it the test's data on PostgreSQL. The test client
+    used to sign in reconnects that handler after each of its requests, so this comes last.
+    """
     cookies = {}
     for role, attr in ROLE_REGION.items():
         user = UserFactory.create(role=role, region=getattr(regions, attr) if attr else None)
@@ -38,7 +48,11 @@ def sessions(regions: RegionTree) -> dict[str, str]:
         else:
             client.force_login(user)
         cookies[str(role)] = client.cookies["sessionid"].value
-    return cookies
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield cookies
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 # The schema as the server publishes it (the view holds no data and needs no database).
