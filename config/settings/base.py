@@ -227,6 +227,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # C7: no ID, phone or bank number reaches a log line (Django logs the path of every 404).
+    "filters": {"redact": {"()": "zhenxing.core.redaction.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("ZHENXING_LOG_LEVEL", "WARNING")},
 }
