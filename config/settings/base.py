@@ -10,6 +10,7 @@ Environment variables:
   ZHENXING_DEBUG       "1" for development error pages
   ZHENXING_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
   ZHENXING_SECURE      "1" behind HTTPS: secure cookies, HSTS, SSL redirect
+  ZHENXING_AUDIT_CHECKPOINT_DIR  where signed audit-chain checkpoints go (default var/audit-checkpoints)
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ ZHENXING_DATA_KEY = _local_secret("ZHENXING_DATA_KEY", 32)
 ZHENXING_INDEX_KEY = _local_secret("ZHENXING_INDEX_KEY", 32)
 ZHENXING_AUDIT_KEY = _local_secret("ZHENXING_AUDIT_KEY", 32)
 ZHENXING_RECEIPT_KEY = _local_secret("ZHENXING_RECEIPT_KEY", 32)  # purchase receipt codes
+# C6: signed checkpoints of the audit chain head, outside the database (and its backups).
+ZHENXING_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("ZHENXING_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints")
+)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ZHENXING_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhenxing.audit import context
+from zhenxing.audit.checkpoint import checkpoint_problems
 from zhenxing.audit.events import AuditEventType, Outcome
 from zhenxing.audit.models import AuditChainHead, AuditEvent
 from zhenxing.core.redaction import PERSONAL_DATA, REDACTED, redact
@@ -134,7 +135,8 @@ class ChainProblem:
 
 
 def verify_chain(batch_size: int = 5000) -> list[ChainProblem]:
-    """Recompute every link; report edited rows, missing rows and a truncated end."""
+    """Recompute every link; report edited rows, missing rows and a truncated end, and compare
+    the chain with the checkpoints kept outside the database (C6)."""
     problems: list[ChainProblem] = []
     expected_seq, prev_hash = 1, GENESIS
     last_seq = 0
@@ -164,4 +166,7 @@ def verify_chain(batch_size: int = 5000) -> list[ChainProblem]:
                 f"chain should end at row {head.seq} but ends at {last_seq} (rows deleted)",
             )
         )
+    problems.extend(
+        ChainProblem(p.seq, p.reason_zh, p.reason_en) for p in checkpoint_problems(last_seq)
+    )
     return problems
