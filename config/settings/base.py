@@ -10,7 +10,7 @@ Environment variables:
   ZHENXING_DEBUG       "1" for development error pages
   ZHENXING_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
   ZHENXING_SECURE      "1" behind HTTPS: secure cookies, HSTS, SSL redirect
-  ZHENXING_AUDIT_CHECKPOINT_DIR  where signed audit-chain checkpoints go (default var/audit-checkpoints)
+  ZHENXING_AUDIT_CHECKPOINT_DIR  signed audit-chain checkpoints (default var/audit-checkpoints)
 """
 
 from __future__ import annotations
