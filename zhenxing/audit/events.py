@@ -20,6 +20,7 @@ class AuditEventType(enum.StrEnum):
     ACCOUNT_UNLOCK = "account.unlock"
     PERMISSION_DENIED = "permission.denied"
     SCOPE_DENIED = "scope.denied"
+    RATE_LIMITED = "ratelimit.refused"
     UNMASK = "pii.unmask"
     EXPORT = "export"
     IMPORT = "import"
@@ -59,6 +60,7 @@ _LABELS_ZH = {
     AuditEventType.ACCOUNT_UNLOCK: "解除锁定",
     AuditEventType.PERMISSION_DENIED: "越权操作",
     AuditEventType.SCOPE_DENIED: "越界访问",
+    AuditEventType.RATE_LIMITED: "访问过于频繁",
     AuditEventType.UNMASK: "查看明文个人信息",
     AuditEventType.EXPORT: "导出",
     AuditEventType.IMPORT: "导入",

@@ -31,6 +31,7 @@ from zhenxing.accounts.access import exempt, scoped
 from zhenxing.accounts.models import User
 from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.core.ratelimit import rate_limited
 from zhenxing.core.timeutil import BEIJING, business_today
 from zhenxing.industry import exports, forms, policies, selectors, services
 from zhenxing.industry.domain import before_yushui, tonnes
@@ -502,6 +503,7 @@ def receipt_view(request: HttpRequest, client_id: str) -> HttpResponse:
     )
 
 
+@rate_limited("receipt")
 @exempt(
     "public check of a printed receipt: needs the receipt's id and HMAC code; shows only the"
     " point, date, weight, amount and a masked name"

@@ -28,6 +28,7 @@ from zhenxing.accounts.access import exempt, scoped
 from zhenxing.accounts.roles import Role
 from zhenxing.accounts.scope import scope_of
 from zhenxing.core.errors import DomainError
+from zhenxing.core.ratelimit import rate_limited
 from zhenxing.core.timeutil import business_today
 from zhenxing.core.uploads import (
     ALLOWED_SUFFIXES,
@@ -505,6 +506,7 @@ def _public_notice(public_id: uuid.UUID) -> Notice:
 
 
 @require_http_methods(["GET"])
+@rate_limited("notice")
 @exempt("public notice (公示): shows only the whitelisted serializer's fields (security.md D3)")
 def public_notice_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     public = notices.notice_public(_public_notice(public_id))
@@ -512,6 +514,7 @@ def public_notice_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 
 
 @require_http_methods(["GET"])
+@rate_limited("notice")
 @exempt("public notice (公示) as PDF: only the whitelisted serializer's fields")
 def public_notice_pdf_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     public = notices.notice_public(_public_notice(public_id))
@@ -527,6 +530,7 @@ def _villages_for_form() -> list[tuple[str, list[Division]]]:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("declaration")
 @exempt("public self-declaration form: reads no registry data, answers alike for everyone")
 def public_declare_view(request: HttpRequest) -> HttpResponse:
     """农户自主申报. CSRF-protected (Django's middleware), rate-limited per address, and the
