@@ -10,6 +10,7 @@ Environment variables:
   ZHENXING_DEBUG       "1" for development error pages
   ZHENXING_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
   ZHENXING_SECURE      "1" behind HTTPS: secure cookies, HSTS, SSL redirect
+  ZHENXING_TRUSTED_PROXIES  proxy addresses/networks whose X-Forwarded-For/Proto are believed
   ZHENXING_AUDIT_CHECKPOINT_DIR  signed audit-chain checkpoints (default var/audit-checkpoints)
 """
 
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhenxing.core.proxy.TrustedProxyMiddleware",  # first: everything after sees the client
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhenxing.audit.middleware.RequestContextMiddleware",
@@ -106,6 +108,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "zhenxing.accounts.middleware.SessionPolicyMiddleware",
     "zhenxing.accounts.middleware.AccessDeniedMiddleware",
+    "zhenxing.web.middleware.RateLimitedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -196,6 +199,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# R4: reverse proxies whose X-Forwarded-For/Proto (and X-Request-ID) are believed; comma-separated
+# addresses or networks, e.g. "127.0.0.1,10.0.0.0/24". From any other peer they are dropped.
+ZHENXING_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("ZHENXING_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 if _env_bool("ZHENXING_SECURE"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -226,6 +234,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # The web server refuses larger request bodies outright: the 20 MB upload cap plus form overhead.
 ZHENXING_MAX_REQUEST_BYTES = 21 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# R5: anonymous pages, per client address: (requests, seconds). The cache is per process, which
+# is what `zhenxing serve` runs (one process, many threads).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ZHENXING_RATE_LIMITS = {
+    "receipt": (20, 60),  # public check of a printed purchase receipt
+    "declaration": (10, 60),  # public self-declaration form (beside its hourly limit per address)
+    "notice": (60, 60),  # public notice pages
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -14,6 +14,24 @@ from waitress import serve
 from config.wsgi import application
 
 
+def waitress_options(host: str, port: int, threads: int) -> dict[str, Any]:
+    """Arguments of `waitress.serve`/`create_server`.
+
+    Waitress's own proxy support trusts a single address and otherwise deletes the forwarded
+    headers; here they are passed on, and `zhenxing.core.proxy.TrustedProxyMiddleware` decides
+    per request whether the peer is one of `ZHENXING_TRUSTED_PROXIES` (security.md R4).
+    """
+    return {
+        "host": host,
+        "port": port,
+        "threads": threads,
+        "ident": "zhenxing",
+        # Refuse bodies above the upload cap before Django buffers them (security E2).
+        "max_request_body_size": settings.ZHENXING_MAX_REQUEST_BYTES,
+        "clear_untrusted_proxy_headers": False,
+    }
+
+
 class Command(BaseCommand):
     help = "启动网站与后台任务 / Serve the site and run the background-job worker"
 
@@ -32,18 +50,17 @@ class Command(BaseCommand):
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, stop)
+        threads = options["threads"]
         url = f"http://{options['host']}:{options['port']}/"
+        if settings.SECURE_SSL_REDIRECT and not settings.ZHENXING_TRUSTED_PROXIES:
+            self.stderr.write(
+                "ZHENXING_SECURE=1 但未设置 ZHENXING_TRUSTED_PROXIES：经反向代理的请求会被重定向 / "
+                "ZHENXING_SECURE=1 without ZHENXING_TRUSTED_PROXIES: proxied requests will be "
+                "redirected to HTTPS again"
+            )
         self.stdout.write(f"振兴 Zhenxing: {url}  (Ctrl-C 停止 / to stop)")
         try:
-            serve(
-                application,
-                host=options["host"],
-                port=options["port"],
-                threads=options["threads"],
-                ident="zhenxing",
-                # Refuse bodies above the upload cap before Django buffers them (security E2).
-                max_request_body_size=settings.ZHENXING_MAX_REQUEST_BYTES,
-            )
+            serve(application, **waitress_options(options["host"], options["port"], threads))
         except KeyboardInterrupt:
             pass
         finally:
