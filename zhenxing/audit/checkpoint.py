@@ -141,3 +141,18 @@ def checkpoint_problems(last_seq: int) -> list[CheckpointProblem]:
 def checkpoint_latest() -> Checkpoint | None:
     checkpoints, _ = _read()
     return max(checkpoints, key=lambda c: (c.seq, c.at), default=None)
+
+
+def checkpoint_supersede(now: datetime | None = None) -> Path | None:
+    """After a restore the chain is, by design, the backup's: set the checkpoints of the chain
+    that was replaced aside (kept, for inspection) so that they are not compared any more."""
+    folder = _dir()
+    files = sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+    if not files:
+        return None
+    moment = (now or timezone.now()).astimezone(UTC)
+    aside = folder / f"superseded-{moment:%Y%m%dT%H%M%S%f}"
+    aside.mkdir()
+    for path in files:
+        path.rename(aside / path.name)
+    return aside

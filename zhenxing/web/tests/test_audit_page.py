@@ -86,9 +86,13 @@ def test_every_object_type_written_in_the_code_has_a_display_name() -> None:
         if "tests" in path.parts or "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.keyword) and node.arg == "object_type":
-                if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                    written.add(node.value.value)
+            if (
+                isinstance(node, ast.keyword)
+                and node.arg == "object_type"
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                written.add(node.value.value)
             if (
                 isinstance(node, ast.Call)
                 and getattr(node.func, "id", "") == "NotInScope"
