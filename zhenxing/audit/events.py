@@ -37,6 +37,7 @@ class AuditEventType(enum.StrEnum):
     BACKUP = "backup"
     RESTORE = "restore"
     AUDIT_VERIFY = "audit.verify"
+    RETENTION = "retention.purge"
     INDUSTRY_RECORD = "industry.record"
     SETTLEMENT = "industry.settle"
 
@@ -77,6 +78,7 @@ _LABELS_ZH = {
     AuditEventType.BACKUP: "备份",
     AuditEventType.RESTORE: "恢复",
     AuditEventType.AUDIT_VERIFY: "审计链校验",
+    AuditEventType.RETENTION: "到期数据清理",
     AuditEventType.INDUSTRY_RECORD: "产业链登记",
     AuditEventType.SETTLEMENT: "产季结算",
 }

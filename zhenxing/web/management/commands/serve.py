@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from waitress import serve
 
 from config.wsgi import application
+from zhenxing.core import schedule
 
 
 def waitress_options(host: str, port: int, threads: int) -> dict[str, Any]:
@@ -43,8 +45,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker = None
+        stop_schedule = threading.Event()
         if not options["no_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "zhenxing.cli", "db_worker"])
+            # The daily audit checkpoint and retention run, done by the worker (C5, C6).
+            schedule.start(stop_schedule)
 
         def stop(signum: int, frame: Any) -> None:
             raise KeyboardInterrupt
@@ -64,6 +69,7 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
+            stop_schedule.set()
             if worker is not None:
                 worker.terminate()
                 try:
