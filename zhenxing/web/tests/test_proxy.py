@@ -34,7 +34,7 @@ def secure(settings: Any) -> Any:
     return settings
 
 
-def _failed_login_ip(client: Client, **meta: str) -> str | None:
+def _failed_login_ip(client: Client, **meta: Any) -> str | None:
     client.post("/login/", BAD_LOGIN, **meta)
     return AuditEvent.objects.filter(event="login.failed").latest("seq").ip
 
@@ -129,7 +129,7 @@ def test_a_client_cannot_choose_its_request_id(client: Client, secure: Any) -> N
 
 
 def test_the_trusted_proxys_well_formed_request_id_is_kept(client: Client, secure: Any) -> None:
-    proxied = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_PROTO": "https"}
+    proxied: dict[str, Any] = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_PROTO": "https"}
     client.post("/login/", BAD_LOGIN, HTTP_X_REQUEST_ID="proxy-0123456789", **proxied)
     client.post("/login/", BAD_LOGIN, HTTP_X_REQUEST_ID="<script>", **proxied)
 
@@ -148,7 +148,7 @@ def waitress_port(secure: Any) -> Iterator[int]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        yield int(server.effective_port)  # type: ignore[union-attr]
+        yield int(server.effective_port)
     finally:
         server.close()
         thread.join(timeout=5)
