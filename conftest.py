@@ -21,3 +21,11 @@ def make_user(db: None) -> Callable[..., Any]:
         return UserFactory(role=role, region=region, **fields)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters live in the (per-process) cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -13,6 +13,8 @@ Environment variables:
   ZHENXING_SECURE      "1" behind HTTPS: secure cookies, HSTS, SSL redirect
   ZHENXING_PRODUCTION  "1" for a production install (default: the value of ZHENXING_SECURE):
                        demo accounts cannot sign in and `zhenxing demo` refuses to run (R3)
+  ZHENXING_TRUSTED_PROXIES  proxy addresses/networks whose X-Forwarded-For/Proto are believed
+  ZHENXING_AUDIT_CHECKPOINT_DIR  signed audit-chain checkpoints (default var/audit-checkpoints)
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ ZHENXING_DATA_CIPHER = os.environ.get("ZHENXING_DATA_CIPHER", "aes-256-gcm").str
 ZHENXING_INDEX_KEY = _local_secret("ZHENXING_INDEX_KEY", 32)
 ZHENXING_AUDIT_KEY = _local_secret("ZHENXING_AUDIT_KEY", 32)
 ZHENXING_RECEIPT_KEY = _local_secret("ZHENXING_RECEIPT_KEY", 32)  # purchase receipt codes
+# C6: signed checkpoints of the audit chain head, outside the database (and its backups).
+ZHENXING_AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("ZHENXING_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints")
+)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ZHENXING_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
@@ -95,6 +101,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhenxing.core.proxy.TrustedProxyMiddleware",  # first: everything after sees the client
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhenxing.audit.middleware.RequestContextMiddleware",
@@ -106,6 +113,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "zhenxing.accounts.middleware.SessionPolicyMiddleware",
     "zhenxing.accounts.middleware.AccessDeniedMiddleware",
+    "zhenxing.web.middleware.RateLimitedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -204,6 +212,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# R4: reverse proxies whose X-Forwarded-For/Proto (and X-Request-ID) are believed; comma-separated
+# addresses or networks, e.g. "127.0.0.1,10.0.0.0/24". From any other peer they are dropped.
+ZHENXING_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("ZHENXING_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 if _env_bool("ZHENXING_SECURE"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -238,11 +251,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ZHENXING_MAX_REQUEST_BYTES = 21 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# R5: anonymous pages, per client address: (requests, seconds). The cache is per process, which
+# is what `zhenxing serve` runs (one process, many threads).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ZHENXING_RATE_LIMITS = {
+    "receipt": (20, 60),  # public check of a printed purchase receipt
+    "declaration": (10, 60),  # public self-declaration form (beside its hourly limit per address)
+    "notice": (60, 60),  # public notice pages
+}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # C7: no ID, phone or bank number reaches a log line (Django logs the path of every 404).
+    "filters": {"redact": {"()": "zhenxing.core.redaction.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("ZHENXING_LOG_LEVEL", "WARNING")},
 }

@@ -22,6 +22,7 @@ class AuditEventType(enum.StrEnum):
     ACCOUNT_UNLOCK = "account.unlock"
     PERMISSION_DENIED = "permission.denied"
     SCOPE_DENIED = "scope.denied"
+    RATE_LIMITED = "ratelimit.refused"
     UNMASK = "pii.unmask"
     EXPORT = "export"
     IMPORT = "import"
@@ -38,6 +39,7 @@ class AuditEventType(enum.StrEnum):
     BACKUP = "backup"
     RESTORE = "restore"
     AUDIT_VERIFY = "audit.verify"
+    RETENTION = "retention.purge"
     INDUSTRY_RECORD = "industry.record"
     SETTLEMENT = "industry.settle"
 
@@ -63,6 +65,7 @@ _LABELS_ZH = {
     AuditEventType.ACCOUNT_UNLOCK: "解除锁定",
     AuditEventType.PERMISSION_DENIED: "越权操作",
     AuditEventType.SCOPE_DENIED: "越界访问",
+    AuditEventType.RATE_LIMITED: "访问过于频繁",
     AuditEventType.UNMASK: "查看明文个人信息",
     AuditEventType.EXPORT: "导出",
     AuditEventType.IMPORT: "导入",
@@ -79,6 +82,7 @@ _LABELS_ZH = {
     AuditEventType.BACKUP: "备份",
     AuditEventType.RESTORE: "恢复",
     AuditEventType.AUDIT_VERIFY: "审计链校验",
+    AuditEventType.RETENTION: "到期数据清理",
     AuditEventType.INDUSTRY_RECORD: "产业链登记",
     AuditEventType.SETTLEMENT: "产季结算",
 }

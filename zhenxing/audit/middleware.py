@@ -7,18 +7,22 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from zhenxing.audit import context
+from zhenxing.core.proxy import FROM_TRUSTED_PROXY
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (kept from a trusted proxy's X-Request-ID when well-formed)."""
+    """Gives each request an id: a trusted proxy's well-formed X-Request-ID, else a new one.
+    A client's own X-Request-ID is never taken (the proxy middleware also drops it)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        given = request.headers.get("X-Request-ID", "")
+        given = (
+            request.headers.get("X-Request-ID", "") if request.META.get(FROM_TRUSTED_PROXY) else ""
+        )
         request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         token = context.bind(
             context.RequestContext(

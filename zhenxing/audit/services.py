@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,14 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhenxing.audit import context
+from zhenxing.audit.checkpoint import checkpoint_problems
 from zhenxing.audit.events import AuditEventType, Outcome
 from zhenxing.audit.models import AuditChainHead, AuditEvent
+from zhenxing.core.redaction import PERSONAL_DATA, REDACTED, redact
 
 GENESIS = "0" * 64
-REDACTED = "[已隐去 redacted]"
 
 # C2: personal data never enters an audit row. These catch ID numbers, mobiles and bank accounts.
-_PERSONAL_DATA = re.compile(r"(?<!\d)(\d{17}[\dXx]|1[3-9]\d{9}|\d{16,19})(?!\d)")
+_PERSONAL_DATA = PERSONAL_DATA
+# C7: detail keys that carry text a person typed or a URL held. Their values are redacted, not
+# refused; every other field is checked and refused, since there a number is a programming error.
+FREE_TEXT_KEYS = frozenset({"reason", "path"})
 
 
 class AuditWriteError(RuntimeError):
@@ -84,7 +87,10 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    detail = detail or {}
+    detail = {
+        key: redact(value) if key in FREE_TEXT_KEYS and isinstance(value, str) else value
+        for key, value in (detail or {}).items()
+    }
     actor_ok = actor is not None and getattr(actor, "is_authenticated", False)
     actor_username = actor.get_username() if actor_ok else username
     if actor_ok and _PERSONAL_DATA.search(actor_username):
@@ -129,7 +135,8 @@ class ChainProblem:
 
 
 def verify_chain(batch_size: int = 5000) -> list[ChainProblem]:
-    """Recompute every link; report edited rows, missing rows and a truncated end."""
+    """Recompute every link; report edited rows, missing rows and a truncated end, and compare
+    the chain with the checkpoints kept outside the database (C6)."""
     problems: list[ChainProblem] = []
     expected_seq, prev_hash = 1, GENESIS
     last_seq = 0
@@ -159,4 +166,7 @@ def verify_chain(batch_size: int = 5000) -> list[ChainProblem]:
                 f"chain should end at row {head.seq} but ends at {last_seq} (rows deleted)",
             )
         )
+    problems.extend(
+        ChainProblem(p.seq, p.reason_zh, p.reason_en) for p in checkpoint_problems(last_seq)
+    )
     return problems

@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from typing import Any
 
+from zhenxing.core.redaction import redact
+
 
 class ErrorCode(enum.Enum):
     """Base for `<Domain>ErrorCode` enums: value = (code, zh template, en template)."""
@@ -60,5 +62,6 @@ class NotInScope(Exception):
 
     def __init__(self, object_type: str, object_ref: str) -> None:
         self.object_type = object_type
-        self.object_ref = object_ref
+        # The reference comes from a URL or a form and may be a typed ID or phone number (C7).
+        self.object_ref = redact(str(object_ref))
         super().__init__(f"{object_type} {object_ref} not in scope")

@@ -126,7 +126,7 @@ def _insert_history(
     qn = connection.ops.quote_name
     cols = ", ".join(qn(c) for c in _history_columns(model))
     cursor.execute(
-        f"INSERT INTO {qn(history._meta.db_table)} ({cols}, history_date, "  # noqa: S608
+        f"INSERT INTO {qn(history._meta.db_table)} ({cols}, history_date, "  # noqa: S608 — table and column names come from model metadata, not input
         "history_change_reason, history_type, history_user_id) "
         f"SELECT {cols}, %s, %s, '+', NULL FROM {qn(model._meta.db_table)} WHERE {where}",
         [when, reason, *params],
@@ -193,7 +193,7 @@ def _sqlite_indexes_drop(cursor: Any) -> list[str]:
     tables += [get_history_model_for_model(m)._meta.db_table for m in _LOADED_MODELS]
     marks = ", ".join(["%s"] * len(tables))
     cursor.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608 — a constant query with no interpolated input
         f"AND tbl_name IN ({marks}) ORDER BY name",
         tables,
     )

@@ -19,6 +19,7 @@ from zhenxing.accounts.scope import get_in_scope, scope_of
 from zhenxing.core.errors import DomainError
 from zhenxing.households.choices import MonitoringType
 from zhenxing.regions.models import Division
+from zhenxing.regions.selectors import division_get
 from zhenxing.screening import exports, policies
 from zhenxing.screening.models import Parameter, RuleSet, StabilityClass
 from zhenxing.screening.selectors import (
@@ -113,6 +114,8 @@ def run_start_view(request: HttpRequest) -> HttpResponse:
 def run_view(request: HttpRequest, run_id: int, code: str = "") -> HttpResponse:
     run = run_get(request.user, run_id)
     scope = scope_of(request.user)
+    if code and not (scope.village_code and code == scope.town_code):
+        division_get(request.user, code)  # out of area: NotInScope, answered 404 and audited
     level = "town" if not code and not scope.town_code else "village"
     code = code or scope.town_code
     if scope.village_code:
@@ -144,6 +147,7 @@ def run_view(request: HttpRequest, run_id: int, code: str = "") -> HttpResponse:
 @scoped(*READERS, Role.CADRE)
 def village_view(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
     run = run_get(request.user, run_id)
+    division_get(request.user, code)  # out of area: NotInScope, answered 404 and audited
     results = results_visible(request.user, run).filter(town_code=code[:9], village_code=code)
     stability = request.GET.get("class", "")
     if stability:

@@ -4,8 +4,7 @@ from django.views.i18n import set_language
 
 from zhenxing.accounts import views as account_views
 from zhenxing.accounts.access import exempt
-from zhenxing.audit import views as audit_views
-from zhenxing.web import views
+from zhenxing.web import audit_views, views
 
 app_name = "web"
 

@@ -113,7 +113,7 @@ class _TownGenerator:
         self.next_id = first_id
         self.district_first_id = district_first_id
         self.batch = TownBatch(town.code, town.name)
-        self.phone_key = random.Random(f"{seed}:phones").randrange(1, 10**8)  # noqa: S311
+        self.phone_key = random.Random(f"{seed}:phones").randrange(1, 10**8)  # noqa: S311 — synthetic demo data, not a secret
 
     # -- household level
 

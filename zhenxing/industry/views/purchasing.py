@@ -23,6 +23,7 @@ from zhenxing.accounts.access import exempt, scoped
 from zhenxing.accounts.models import User
 from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.core.ratelimit import rate_limited
 from zhenxing.core.timeutil import BEIJING
 from zhenxing.industry import forms, selectors, services
 from zhenxing.industry.domain import before_yushui
@@ -165,6 +166,7 @@ def receipt_view(request: HttpRequest, client_id: str) -> HttpResponse:
     )
 
 
+@rate_limited("receipt")
 @exempt(
     "public check of a printed receipt: needs the receipt's id and HMAC code; shows only the"
     " point, date, weight, amount and a masked name"

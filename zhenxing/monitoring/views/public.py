@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from zhenxing.accounts.access import exempt
 from zhenxing.core.errors import DomainError
+from zhenxing.core.ratelimit import rate_limited
 from zhenxing.monitoring import notices, selectors, services
 from zhenxing.monitoring.errors import MonitoringErrorCode
 from zhenxing.monitoring.models import Notice
@@ -26,6 +27,7 @@ def _public_notice(public_id: uuid.UUID) -> Notice:
 
 
 @require_http_methods(["GET"])
+@rate_limited("notice")
 @exempt("public notice (公示): shows only the whitelisted serializer's fields (security.md D3)")
 def public_notice_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     public = notices.notice_public(_public_notice(public_id))
@@ -33,6 +35,7 @@ def public_notice_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 
 
 @require_http_methods(["GET"])
+@rate_limited("notice")
 @exempt("public notice (公示) as PDF: only the whitelisted serializer's fields")
 def public_notice_pdf_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     public = notices.notice_public(_public_notice(public_id))
@@ -40,6 +43,7 @@ def public_notice_pdf_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("declaration")
 @exempt("public self-declaration form: reads no registry data, answers alike for everyone")
 def public_declare_view(request: HttpRequest) -> HttpResponse:
     """农户自主申报. CSRF-protected (Django's middleware), rate-limited per address, and the

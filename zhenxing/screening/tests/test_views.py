@@ -173,3 +173,56 @@ def test_village_list_shows_its_households_with_the_counted_total(world: dict[st
     page = client.get(url, {"class": "marginal"}).context["page"]
     assert page.paginator.count == 1
     assert [r.household_id for r in page] == [world["mine"].pk]
+
+
+# --- B4: an area outside the actor's scope answers 404 and is audited -------------------------
+
+
+def _denials() -> list[tuple[str, str]]:
+    return list(
+        AuditEvent.objects.filter(event="scope.denied").values_list("object_type", "object_id")
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("town", "village/500102001201/"),
+        ("officer", "village/500102001201/"),
+        ("other_town", "village/500102104201/"),
+        ("town", "town/500102001/"),
+        ("officer", "town/500102001/"),
+        ("officer", "town/500102001201/"),
+        ("other_town", "town/500102104/"),
+    ],
+)
+def test_another_area_answers_404_and_is_audited(
+    world: dict[str, Any], role: str, path: str
+) -> None:
+    # when
+    response = _client(world[role]).get(f"/screening/runs/{world['run'].pk}/{path}")
+
+    # then nothing of the area is shown, and the attempt is in the trail
+    assert response.status_code == 404
+    assert "示例村" not in response.content.decode()
+    assert "珍溪镇" not in response.content.decode()
+    assert _denials() == [("division", path.split("/")[1])]
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "status"),
+    [
+        ("town", "village/500102104201/", 200),
+        ("officer", "village/500102104201/", 200),
+        ("officer", "town/500102104/", 302),
+        ("district", "town/500102001/", 200),
+        ("district", "village/500102001201/", 200),
+    ],
+)
+def test_an_area_in_scope_still_opens(
+    world: dict[str, Any], role: str, path: str, status: int
+) -> None:
+    response = _client(world[role]).get(f"/screening/runs/{world['run'].pk}/{path}")
+
+    assert response.status_code == status
+    assert _denials() == []

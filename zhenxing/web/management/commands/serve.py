@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,25 @@ from django.core.management.base import BaseCommand, CommandParser
 from waitress import serve
 
 from config.wsgi import application
+from zhenxing.core import schedule
+
+
+def waitress_options(host: str, port: int, threads: int) -> dict[str, Any]:
+    """Arguments of `waitress.serve`/`create_server`.
+
+    Waitress's own proxy support trusts a single address and otherwise deletes the forwarded
+    headers; here they are passed on, and `zhenxing.core.proxy.TrustedProxyMiddleware` decides
+    per request whether the peer is one of `ZHENXING_TRUSTED_PROXIES` (security.md R4).
+    """
+    return {
+        "host": host,
+        "port": port,
+        "threads": threads,
+        "ident": "zhenxing",
+        # Refuse bodies above the upload cap before Django buffers them (security E2).
+        "max_request_body_size": settings.ZHENXING_MAX_REQUEST_BYTES,
+        "clear_untrusted_proxy_headers": False,
+    }
 
 
 class Command(BaseCommand):
@@ -25,28 +45,31 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker = None
+        stop_schedule = threading.Event()
         if not options["no_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "zhenxing.cli", "db_worker"])
+            # The daily audit checkpoint and retention run, done by the worker (C5, C6).
+            schedule.start(stop_schedule)
 
         def stop(signum: int, frame: Any) -> None:
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, stop)
+        threads = options["threads"]
         url = f"http://{options['host']}:{options['port']}/"
+        if settings.SECURE_SSL_REDIRECT and not settings.ZHENXING_TRUSTED_PROXIES:
+            self.stderr.write(
+                "ZHENXING_SECURE=1 但未设置 ZHENXING_TRUSTED_PROXIES：经反向代理的请求会被重定向 / "
+                "ZHENXING_SECURE=1 without ZHENXING_TRUSTED_PROXIES: proxied requests will be "
+                "redirected to HTTPS again"
+            )
         self.stdout.write(f"振兴 Zhenxing: {url}  (Ctrl-C 停止 / to stop)")
         try:
-            serve(
-                application,
-                host=options["host"],
-                port=options["port"],
-                threads=options["threads"],
-                ident="zhenxing",
-                # Refuse bodies above the upload cap before Django buffers them (security E2).
-                max_request_body_size=settings.ZHENXING_MAX_REQUEST_BYTES,
-            )
+            serve(application, **waitress_options(options["host"], options["port"], threads))
         except KeyboardInterrupt:
             pass
         finally:
+            stop_schedule.set()
             if worker is not None:
                 worker.terminate()
                 try:

@@ -1,4 +1,5 @@
-"""The audit administrator's view of the trail and its verification."""
+"""The audit administrator's view of the trail and its verification (moved here from the audit
+app, so that `audit` imports no other app)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from zhenxing.accounts.roles import Role
 from zhenxing.audit.events import AuditEventType, Outcome
 from zhenxing.audit.models import AuditEvent
 from zhenxing.audit.services import record, verify_chain
+from zhenxing.web.audit_display import audit_rows, event_label
 
 
 @scoped(Role.AUDIT_ADMIN)
@@ -34,8 +36,9 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
         "web/audit.html",
         {
             "page": page,
+            "rows": audit_rows(page),
             "event": event,
-            "event_types": [(e.value, e.label_zh) for e in AuditEventType],
+            "event_types": [(e.value, event_label(e.value)) for e in AuditEventType],
             "problems": problems,
         },
     )
