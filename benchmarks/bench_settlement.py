@@ -311,7 +311,7 @@ def _purchase_entry(data: dict[str, Any], submissions: int) -> None:
     from django.test import Client
 
     from zhenxing.accounts.models import User
-    from zhenxing.accounts.roles import Role
+    from zhenxing.core.roles import Role
     from zhenxing.core.timeutil import BEIJING
     from zhenxing.industry import services
     from zhenxing.industry.models import Membership

@@ -10,7 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
 
-from zhenxing.accounts.roles import ADMIN_ROLES, PRIVILEGED_ROLES, Role
+from zhenxing.core.roles import ADMIN_ROLES, PRIVILEGED_ROLES, Role
 
 
 def username_key(username: str) -> str:

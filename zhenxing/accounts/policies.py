@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhenxing.accounts.roles import PRIVILEGED_ROLES, Role
+from zhenxing.core.roles import PRIVILEGED_ROLES, Role
 
 
 def _is(actor: Any, role: Role) -> bool:

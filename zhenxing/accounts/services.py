@@ -22,10 +22,10 @@ from django.db import transaction
 from zhenxing.accounts import policies
 from zhenxing.accounts.errors import AccountErrorCode
 from zhenxing.accounts.models import User, username_key
-from zhenxing.accounts.roles import REGION_LEVEL_BY_ROLE, Role
 from zhenxing.audit.events import AuditEventType, Outcome
 from zhenxing.audit.services import record
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import REGION_LEVEL_BY_ROLE, Role
 from zhenxing.regions.domain import DivisionLevel
 from zhenxing.regions.models import Division
 from zhenxing.regions.selectors import division_current

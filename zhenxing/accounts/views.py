@@ -27,11 +27,11 @@ from zhenxing.accounts import enrolment, policies, services
 from zhenxing.accounts.access import exempt, scoped
 from zhenxing.accounts.errors import AccountErrorCode
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
-from zhenxing.accounts.scope import get_in_scope
 from zhenxing.audit.events import AuditEventType, Outcome
 from zhenxing.audit.services import record
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
+from zhenxing.core.scope import get_in_scope
 
 
 class LoginForm(AuthenticationForm):

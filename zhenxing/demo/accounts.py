@@ -17,8 +17,8 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhenxing.accounts.models import User, username_key
-from zhenxing.accounts.roles import PRIVILEGED_ROLES, Role
 from zhenxing.accounts.services import user_create
+from zhenxing.core.roles import PRIVILEGED_ROLES, Role
 
 # (user name, role, region code or None, full name). Town, village: 珍溪镇 and its 石牛村.
 DEMO_ACCOUNTS: list[tuple[str, str, str | None, str]] = [

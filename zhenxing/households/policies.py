@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhenxing.accounts.roles import Role
+from zhenxing.core.roles import Role
 
 EDITORS = frozenset({Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER})
 # Those who verify identities in the field or at the office; cadres and supervisors see masks.

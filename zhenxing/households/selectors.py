@@ -24,10 +24,10 @@ from typing import Any, TypeVar
 
 from django.db.models import Case, Field, Model, Q, QuerySet, Value, When
 
-from zhenxing.accounts.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.core.crypto import blind_index
 from zhenxing.core.errors import DomainError
 from zhenxing.core.idnumbers import convert_15_to_18, normalise_id
+from zhenxing.core.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.households.models import (
     ID_CONTEXT,
     CadrePairing,

@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zhenxing.accounts.access import scoped
-from zhenxing.accounts.roles import Role
 from zhenxing.core.crypto import decrypt
 from zhenxing.core.errors import DomainError
 from zhenxing.core.masking import mask_bank_account, mask_id, mask_phone
+from zhenxing.core.roles import Role
 from zhenxing.core.timeutil import business_today
 from zhenxing.households import policies, selectors, services
 from zhenxing.households.domain import (

@@ -30,8 +30,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from zhenxing.accounts.access import scoped
-from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.core.timeutil import BEIJING
 from zhenxing.core.uploads import MAX_BYTES, private_root
 from zhenxing.households import imports, policies

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhenxing.accounts.roles import Role
+from zhenxing.core.roles import Role
 
 READERS = frozenset({Role.DISTRICT_STAFF, Role.COOP_CLERK, Role.ENTERPRISE_CLERK})
 

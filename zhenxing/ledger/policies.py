@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhenxing.accounts.roles import Role
+from zhenxing.core.roles import Role
 
 
 def _district(actor: Any) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from zhenxing.accounts.scope import get_in_scope
+from zhenxing.core.scope import get_in_scope
 from zhenxing.ledger.models import Account, Entry, PendingEntry, Posting
 
 

@@ -28,7 +28,7 @@ from zhenxing.monitoring.errors import MonitoringErrorCode
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
-# Role codes as stored on accounts (zhenxing.accounts.roles.Role values); a test checks them.
+# Role codes as stored on accounts (zhenxing.core.roles.Role values); a test checks them.
 VILLAGE_OFFICER = "village_officer"
 CADRE = "cadre"
 TOWN_STAFF = "town_staff"

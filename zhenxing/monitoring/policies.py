@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhenxing.accounts.roles import Role
+from zhenxing.core.roles import Role
 
 FIELD_ROLES = frozenset({Role.VILLAGE_OFFICER, Role.CADRE, Role.TOWN_STAFF, Role.DISTRICT_STAFF})
 OFFICE_ROLES = frozenset({Role.VILLAGE_OFFICER, Role.TOWN_STAFF, Role.DISTRICT_STAFF})

@@ -31,8 +31,8 @@ from typing import Any, TypeVar
 from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.utils import timezone
 
-from zhenxing.accounts.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.core.crypto import blind_index
+from zhenxing.core.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.households.choices import Labour, MemberStatus, MonitoringType, SchoolStatus
 from zhenxing.households.models import Household, HouseholdFacts, Member
 from zhenxing.households.selectors import filter_by_household_scope

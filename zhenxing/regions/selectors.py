@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from zhenxing.accounts.roles import Role
-from zhenxing.accounts.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
+from zhenxing.core.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.regions.domain import RegionErrorCode, parse_division_code
 from zhenxing.regions.models import Division
 

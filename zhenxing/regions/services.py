@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
-from zhenxing.accounts.models import User
 from zhenxing.audit.events import AuditEventType
 from zhenxing.audit.services import record
 from zhenxing.core.errors import DomainError
@@ -75,7 +75,7 @@ def _check_parent(parsed: ParsedCode, parent: Division | None) -> None:
 
 def division_create(
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     code: str,
     name: str,
     parent_code: str | None = None,
@@ -111,7 +111,7 @@ def division_create(
             new_code=division.code,
             new_name=name,
             effective_date=valid_from,
-            recorded_by=actor.username if actor else CLI_OPERATOR,
+            recorded_by=actor.get_username() if actor else CLI_OPERATOR,
         )
         record(
             AuditEventType.REGION_CHANGE,
@@ -124,7 +124,12 @@ def division_create(
 
 
 def division_rename(
-    *, actor: User | None, division: Division, new_name: str, effective_date: date, note: str = ""
+    *,
+    actor: AbstractBaseUser | None,
+    division: Division,
+    new_name: str,
+    effective_date: date,
+    note: str = "",
 ) -> Division:
     new_name = (new_name or "").strip()
     if not new_name:
@@ -142,7 +147,7 @@ def division_rename(
             new_name=new_name,
             effective_date=effective_date,
             note=note,
-            recorded_by=actor.username if actor else CLI_OPERATOR,
+            recorded_by=actor.get_username() if actor else CLI_OPERATOR,
         )
         record(
             AuditEventType.REGION_CHANGE,
@@ -155,7 +160,12 @@ def division_rename(
 
 
 def division_merge(
-    *, actor: User | None, division: Division, into: Division, effective_date: date, note: str = ""
+    *,
+    actor: AbstractBaseUser | None,
+    division: Division,
+    into: Division,
+    effective_date: date,
+    note: str = "",
 ) -> None:
     """撤并: the division ends the day before `effective_date`; `into` takes over its area.
 
@@ -188,7 +198,7 @@ def division_merge(
             successor=into,
             effective_date=effective_date,
             note=note,
-            recorded_by=actor.username if actor else CLI_OPERATOR,
+            recorded_by=actor.get_username() if actor else CLI_OPERATOR,
         )
         record(
             AuditEventType.REGION_CHANGE,
@@ -209,7 +219,7 @@ class RosterReport:
 
 def regions_load_roster(
     *,
-    actor: User | None,
+    actor: AbstractBaseUser | None,
     rows: Iterable[tuple[int, str, str]],
     valid_from: date,
     illustrative: bool = False,

@@ -13,8 +13,8 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from zhenxing.accounts.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.core.money import fen_to_yuan
+from zhenxing.core.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.households.selectors import filter_by_household_scope
 from zhenxing.screening.dsl import Type
 from zhenxing.screening.engine import explain_flags

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.access import scoped
-from zhenxing.accounts.roles import Role
-from zhenxing.accounts.scope import get_in_scope, scope_of
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
+from zhenxing.core.scope import get_in_scope, scope_of
 from zhenxing.households.choices import MonitoringType
 from zhenxing.regions.models import Division
 from zhenxing.regions.selectors import division_get

@@ -15,10 +15,10 @@ from typing import Any
 from django.apps import apps
 from django.utils import translation
 
-from zhenxing.accounts.roles import Role
 from zhenxing.audit.events import AuditEventType, Outcome
 from zhenxing.audit.models import AuditEvent
 from zhenxing.core.redaction import redact
+from zhenxing.core.roles import Role
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

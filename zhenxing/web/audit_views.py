@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from zhenxing.accounts.access import scoped
-from zhenxing.accounts.roles import Role
 from zhenxing.audit.events import AuditEventType, Outcome
 from zhenxing.audit.models import AuditEvent
 from zhenxing.audit.services import record, verify_chain
+from zhenxing.core.roles import Role
 from zhenxing.web.audit_display import audit_rows, event_label
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from zhenxing.accounts.roles import Role
+from zhenxing.core.roles import Role
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
+from zhenxing.core.roles import Role
 from zhenxing.regions.models import Division
 from zhenxing.regions.services import division_create
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhenxing.accounts.models import OTPEnrolment, User
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.services import user_change_own_password, user_create
 from zhenxing.accounts.tests.factories import (
     DEFAULT_PASSWORD,
@@ -30,6 +29,7 @@ from zhenxing.accounts.tests.factories import (
 )
 from zhenxing.audit.models import AuditEvent
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

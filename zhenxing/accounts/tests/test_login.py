@@ -17,7 +17,6 @@ from django.test import Client, override_settings
 from zhenxing.accounts import models as account_models
 from zhenxing.accounts.errors import AccountErrorCode
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.services import user_unlock
 from zhenxing.accounts.tests.factories import (
     DEFAULT_PASSWORD,
@@ -28,6 +27,7 @@ from zhenxing.accounts.tests.factories import (
 )
 from zhenxing.audit.models import AuditEvent
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.regions.models import Division
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,6 @@ from zhenxing.accounts import policies
 from zhenxing.accounts.enrolment import enrolment_issue
 from zhenxing.accounts.errors import AccountErrorCode
 from zhenxing.accounts.models import OTPEnrolment, User
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.services import user_create, user_deactivate, user_reset_password
 from zhenxing.accounts.tests.factories import (
     DEFAULT_PASSWORD,
@@ -25,6 +24,7 @@ from zhenxing.accounts.tests.factories import (
 )
 from zhenxing.audit.models import AuditEvent
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

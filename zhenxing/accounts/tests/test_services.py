@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from zhenxing.accounts import policies
 from zhenxing.accounts.errors import AccountErrorCode
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.services import user_create, user_deactivate, user_grant_role, user_unlock
 from zhenxing.accounts.tests.factories import DEFAULT_PASSWORD, RegionTree, UserFactory
 from zhenxing.audit.models import AuditEvent
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

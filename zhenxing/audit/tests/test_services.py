@@ -16,12 +16,12 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import DEFAULT_PASSWORD
 from zhenxing.audit import services as audit_services
 from zhenxing.audit.events import AuditEventType, Outcome
 from zhenxing.audit.models import AuditChainHead, AuditEvent
 from zhenxing.audit.services import GENESIS, AuditWriteError, record, verify_chain
+from zhenxing.core.roles import Role
 from zhenxing.regions import services as region_services
 from zhenxing.regions.models import Division, DivisionChange
 from zhenxing.regions.services import division_create

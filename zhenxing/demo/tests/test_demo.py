@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
+from zhenxing.core.roles import Role
 from zhenxing.demo.accounts import DEMO_ACCOUNTS
 from zhenxing.demo.regions import NAMED_VILLAGES, demo_region_rows
 from zhenxing.regions.domain import DivisionLevel, parse_division_code

@@ -11,9 +11,9 @@ from django.core.management.base import CommandError
 from django.test import Client, override_settings
 
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.services import user_create
 from zhenxing.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory, build_region_tree
+from zhenxing.core.roles import Role
 from zhenxing.demo import guard
 from zhenxing.demo.models import DemoBuild
 from zhenxing.households.models import Household

@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from zhenxing.accounts.scope import scope_of
 from zhenxing.core.crypto import blind_index
+from zhenxing.core.scope import scope_of
 from zhenxing.core.timeutil import business_today
 from zhenxing.core.uploads import check_upload
 from zhenxing.households.columns import (

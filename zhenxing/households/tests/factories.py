@@ -21,9 +21,9 @@ from typing import Any, cast
 import factory
 
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import RegionTree, UserFactory, build_region_tree
 from zhenxing.core.idnumbers import check_char
+from zhenxing.core.roles import Role
 from zhenxing.households.models import CadrePairing, Household
 from zhenxing.households.services import HouseholdDraft, MemberDraft, households_create
 

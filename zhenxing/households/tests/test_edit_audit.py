@@ -9,10 +9,10 @@ import json
 import pytest
 
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import UserFactory
 from zhenxing.audit.events import AuditEventType
 from zhenxing.audit.models import AuditEvent
+from zhenxing.core.roles import Role
 from zhenxing.households.models import HouseholdFacts
 from zhenxing.households.services import (
     DomainErrors,

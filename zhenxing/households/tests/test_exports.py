@@ -14,12 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import RegionTree
 from zhenxing.audit.events import AuditEventType
 from zhenxing.audit.models import AuditEvent
 from zhenxing.audit.services import AuditWriteError
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.households import exports
 from zhenxing.households.exports import ExportErrorCode, neutralise, roster_export
 from zhenxing.households.imports import roster_check, roster_import

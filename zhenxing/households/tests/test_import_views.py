@@ -15,10 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import RegionTree, sign_in_verified
 from zhenxing.audit.events import AuditEventType
 from zhenxing.audit.models import AuditEvent
+from zhenxing.core.roles import Role
 from zhenxing.households import imports
 from zhenxing.households.models import Household
 from zhenxing.households.tests.test_imports import (

@@ -23,13 +23,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from python_calamine import CalamineWorkbook
 
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import VALID_FROM, RegionTree, build_region_tree
 from zhenxing.audit.events import AuditEventType
 from zhenxing.audit.models import AuditEvent
 from zhenxing.core.errors import DomainError
 from zhenxing.core.idnumbers import IdErrorCode, check_char
 from zhenxing.core.phones import BankAccountErrorCode
+from zhenxing.core.roles import Role
 from zhenxing.core.uploads import UploadErrorCode
 from zhenxing.households import imports
 from zhenxing.households.imports import (

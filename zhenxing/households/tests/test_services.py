@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import UserFactory
 from zhenxing.audit.models import AuditEvent
 from zhenxing.core.crypto import decrypt
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.core.timeutil import business_today
 from zhenxing.households.models import (
     ID_CONTEXT,

@@ -15,8 +15,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import RegionTree
+from zhenxing.core.roles import Role
 from zhenxing.households import imports
 from zhenxing.households.tests.test_imports import build_regions, head_row, write_xlsx
 from zhenxing.jobs.models import Job

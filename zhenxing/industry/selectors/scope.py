@@ -19,8 +19,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from zhenxing.accounts.roles import Role
-from zhenxing.accounts.scope import ScopeKind, get_in_scope, scope_of
+from zhenxing.core.roles import Role
+from zhenxing.core.scope import ScopeKind, get_in_scope, scope_of
 from zhenxing.households.models import Household
 from zhenxing.industry.models import (
     Clerk,

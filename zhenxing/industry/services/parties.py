@@ -14,10 +14,10 @@ from django.db import transaction
 
 from zhenxing.accounts.access import require_allowed
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.audit.events import AuditEventType
 from zhenxing.audit.services import record
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.households.models import Household
 from zhenxing.industry import policies
 from zhenxing.industry.errors import IndustryErrorCode

@@ -19,8 +19,8 @@ from decimal import Decimal as D
 from typing import Any
 
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import UserFactory
+from zhenxing.core.roles import Role
 from zhenxing.core.timeutil import BEIJING
 from zhenxing.households.models import Household
 from zhenxing.households.tests.factories import MemberDraftFactory, household

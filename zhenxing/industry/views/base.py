@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.industry import forms
 
 READERS = (Role.DISTRICT_STAFF, Role.COOP_CLERK, Role.ENTERPRISE_CLERK)

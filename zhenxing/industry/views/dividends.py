@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.access import scoped
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.core.timeutil import business_today
 from zhenxing.industry import forms, policies, selectors, services
 from zhenxing.industry.choices import DividendStatus

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from zhenxing.accounts.access import scoped
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.industry import forms, selectors, services
 from zhenxing.industry.models import (
     Cooperative,

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 
 from zhenxing.accounts.access import exempt, scoped
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
 from zhenxing.core.ratelimit import rate_limited
+from zhenxing.core.roles import Role
 from zhenxing.core.timeutil import BEIJING
 from zhenxing.industry import forms, selectors, services
 from zhenxing.industry.domain import before_yushui

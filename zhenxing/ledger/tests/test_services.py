@@ -10,10 +10,10 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import UserFactory
 from zhenxing.audit.models import AuditEvent
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.ledger.domain import Line
 from zhenxing.ledger.models import Account, Entry, ImmutableError, PendingEntry, Posting
 from zhenxing.ledger.selectors import Books, trial_balance

@@ -17,8 +17,8 @@ from typing import Any
 from django.utils import timezone
 
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import UserFactory
+from zhenxing.core.roles import Role
 from zhenxing.households.models import Household
 from zhenxing.households.tests.factories import (
     MemberDraftFactory,

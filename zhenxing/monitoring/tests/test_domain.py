@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zhenxing.accounts.roles import Role
+from zhenxing.core.roles import Role
 from zhenxing.monitoring import domain
 from zhenxing.monitoring.domain import (
     BEIJING,

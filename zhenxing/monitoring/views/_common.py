@@ -8,8 +8,8 @@ from datetime import date
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
-from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.core.timeutil import business_today
 from zhenxing.monitoring import selectors
 

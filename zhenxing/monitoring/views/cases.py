@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhenxing.accounts.access import scoped
-from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.core.uploads import MAX_BYTES, UploadErrorCode
 from zhenxing.households.choices import MonitoringType
 from zhenxing.households.selectors import town_options, village_options

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zhenxing.accounts.access import scoped
-from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.households.choices import MonitoringType
 from zhenxing.monitoring import domain, policies, selectors, services
 from zhenxing.monitoring.models import MeasureKind

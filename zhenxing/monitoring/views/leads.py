@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhenxing.accounts.access import scoped
-from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.monitoring import policies, selectors, services
 from zhenxing.monitoring.models import Channel, DeclarationStatus, LeadStatus
 from zhenxing.monitoring.views._common import OFFICE, PAGE_SIZE, STAFF, _error, _names, _today

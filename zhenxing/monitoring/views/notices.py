@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhenxing.accounts.access import scoped
-from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.monitoring import domain, notices, policies, selectors, services
 from zhenxing.monitoring.parameters import params_for
 from zhenxing.monitoring.views._common import (

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from zhenxing.accounts import scope as scope_module
-from zhenxing.accounts.roles import Role
+from zhenxing.core import scope as scope_module
 from zhenxing.core.errors import NotInScope
+from zhenxing.core.roles import Role
 from zhenxing.regions import selectors
 from zhenxing.regions.models import Division
 from zhenxing.regions.selectors import (

@@ -13,8 +13,8 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
 
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import RegionTree, UserFactory, sign_in_verified
+from zhenxing.core.roles import Role
 
 ROLE_REGION = {
     Role.DISTRICT_STAFF: "county",

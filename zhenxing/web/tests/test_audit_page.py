@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import UserFactory, sign_in_verified
 from zhenxing.audit.events import AuditEventType, Outcome
 from zhenxing.audit.services import record
+from zhenxing.core.roles import Role
 from zhenxing.web.audit_display import OBJECT_LABELS
 
 pytestmark = pytest.mark.django_db

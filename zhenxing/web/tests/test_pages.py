@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 
 from zhenxing.accounts.models import User
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.tests.factories import RegionTree, UserFactory
 from zhenxing.audit.models import AuditEvent
+from zhenxing.core.roles import Role
 from zhenxing.regions import selectors
 from zhenxing.regions.models import Division
 

@@ -5,9 +5,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhenxing.accounts.enrolment import enrolment_issue
-from zhenxing.accounts.roles import Role
 from zhenxing.accounts.services import user_create
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 
 
 def enrolment_lines(token: str, expires: str) -> list[str]:

@@ -15,8 +15,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhenxing.accounts.models import User, username_key
-from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import DomainError
+from zhenxing.core.roles import Role
 from zhenxing.industry.choices import SettlementStatus
 from zhenxing.industry.domain import tonnes
 from zhenxing.industry.models import Season, SettlementRun

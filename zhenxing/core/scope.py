@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 
-from zhenxing.accounts.roles import Role
 from zhenxing.core.errors import NotInScope
+from zhenxing.core.roles import Role
 
 M = TypeVar("M", bound=Model)
 
