@@ -38,6 +38,7 @@ class AuditEventType(enum.StrEnum):
     AUDIT_VERIFY = "audit.verify"
     INDUSTRY_RECORD = "industry.record"
     SETTLEMENT = "industry.settle"
+    ASSISTANCE_RECORD = "assistance.record"
 
     @property
     def label_zh(self) -> str:
@@ -77,6 +78,7 @@ _LABELS_ZH = {
     AuditEventType.AUDIT_VERIFY: "审计链校验",
     AuditEventType.INDUSTRY_RECORD: "产业链登记",
     AuditEventType.SETTLEMENT: "产季结算",
+    AuditEventType.ASSISTANCE_RECORD: "帮扶记录",
 }
 
 
