@@ -222,10 +222,10 @@ def load(apps, schema_editor):  # type: ignore[no-untyped-def]
             },
         )  # fmt: skip
     rows = list(CLASS_RULES)
-    for target in ("consolidating", "marginal", "monitored"):
+    for target, prefix in (("consolidating", "C"), ("marginal", "M"), ("monitored", "W")):
         for risk, code, who, reason in RISK_RESPONSES:
             rows.append(
-                (target, f"{target[0].upper()}_{risk.upper()}", code, who, 90, reason, risk)
+                (target, f"{prefix}_{risk.upper()}", code, who, 90, reason, risk)
             )
     for position, row in enumerate(rows):
         target, code, kind_code, who, due, reason, *risk = row

@@ -105,11 +105,12 @@ def discrepancies_refresh(*, actor: Any, county_code: str) -> int:
     one set-based statement for the county (never a second open one). Returns rows added."""
     require_allowed(actor is None or policies.can_resolve(actor), actor, "discrepancies_refresh")
     stamped = "SELECT household_id FROM assistance_printstamp WHERE county_code = %s"
-    changes = " UNION ALL ".join(
-        f"SELECT {column} AS household_id, MAX(history_date) AS changed FROM {table} "
+    parts = [
+        f"SELECT {column} AS household_id, MAX(history_date) AS changed FROM {table} "  # noqa: S608
         f"WHERE {column} IN ({stamped}) GROUP BY {column}"
         for table, column in HISTORY
-    )
+    ]
+    changes = " UNION ALL ".join(parts)
     today = business_today()
     statement = f"""
         INSERT INTO assistance_discrepancy (county_code, town_code, village_code, household_id,

@@ -120,7 +120,7 @@ def plans_propose(
                    q.responsible_id, 'proposed', ''
             FROM ({proposal}) q
             WHERE 1 = 1
-            ON CONFLICT (county_code, plan_id, rule_code, member_slot) WHERE rule_code <> ''
+            ON CONFLICT (county_code, plan_id, rule_code, member_slot) WHERE NOT (rule_code = '')
             DO NOTHING
             """,  # noqa: S608
             [rules, county_code, year],
