@@ -138,7 +138,8 @@ def test_plans_are_proposed_by_class_and_per_person(w: World) -> None:
     assert able != unable
     # and the paired cadre is proposed as the responsible person
     item = PlanItem.objects.filter(household=w.marginal).first()
-    assert item is not None and item.responsible_id == w.cadre.pk
+    assert item is not None
+    assert item.responsible_id == w.cadre.pk
 
 
 def test_a_new_proposal_never_changes_an_item_a_person_touched(w: World) -> None:
@@ -261,8 +262,10 @@ def test_the_due_list_puts_overdue_first(w: World) -> None:
     officer_assign(actor=w.town, officer=w.officer, household=w.marginal, since=date(2025, 1, 1))
     rows = selectors.due_list(w.officer, today=date(2025, 3, 1))
     assert [r.household for r in rows] == [w.marginal, w.stable]  # monthly before half-yearly
-    assert rows[0].due is not None and rows[0].due.overdue
-    assert rows[1].due is not None and not rows[1].due.overdue
+    assert rows[0].due is not None
+    assert rows[0].due.overdue
+    assert rows[1].due is not None
+    assert not rows[1].due.overdue
 
 
 # ---------------------------------------------------------------- visits and 六统一
