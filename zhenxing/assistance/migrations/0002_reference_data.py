@@ -224,9 +224,7 @@ def load(apps, schema_editor):  # type: ignore[no-untyped-def]
     rows = list(CLASS_RULES)
     for target, prefix in (("consolidating", "C"), ("marginal", "M"), ("monitored", "W")):
         for risk, code, who, reason in RISK_RESPONSES:
-            rows.append(
-                (target, f"{prefix}_{risk.upper()}", code, who, 90, reason, risk)
-            )
+            rows.append((target, f"{prefix}_{risk.upper()}", code, who, 90, reason, risk))
     for position, row in enumerate(rows):
         target, code, kind_code, who, due, reason, *risk = row
         rule.objects.update_or_create(
