@@ -161,7 +161,7 @@ def due_list(actor: Any, *, today: date) -> list[DueRow]:
         interval = schedule.get(target)
         due = (
             domain.visit_due(
-                last_visit=household.last_visit,  # type: ignore[attr-defined]
+                last_visit=household.last_visit,
                 since=since[household.pk],
                 interval_days=interval,
                 today=today,
@@ -174,9 +174,9 @@ def due_list(actor: Any, *, today: date) -> list[DueRow]:
                 household=household,
                 target=target,
                 since=since[household.pk],
-                last_visit=household.last_visit,  # type: ignore[attr-defined]
+                last_visit=household.last_visit,
                 due=due,
-                items_due=household.items_due or 0,  # type: ignore[attr-defined]
+                items_due=household.items_due or 0,
             )
         )
     out.sort(key=lambda r: (r.due.due_on if r.due else date.max, r.household.household_no))

@@ -47,6 +47,15 @@ STAFF = (Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER, Role.SUPERV
 ALL = (*STAFF, Role.CADRE)
 
 
+def _me(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _county(request: HttpRequest) -> str:
+    region = _me(request).region
+    return region.county_code if region else ""
+
+
 def _error(request: HttpRequest, exc: Exception) -> None:
     if isinstance(exc, DomainError):
         messages.error(request, exc.message_zh)
@@ -56,7 +65,7 @@ def _error(request: HttpRequest, exc: Exception) -> None:
 
 @scoped(*ALL)
 def home_view(request: HttpRequest) -> HttpResponse:
-    if request.user.role in FIELD:
+    if _me(request).role in FIELD:
         return redirect("assistance:mine")
     return redirect("assistance:overview")
 
@@ -164,6 +173,18 @@ def _prefill(household: Any) -> dict[str, Any]:
     }
 
 
+def _changed_facts(facts: Any, post: Any) -> dict[str, str]:
+    """Only the facts the visitor changed from the pre-filled record."""
+    changed = {}
+    for key, value in post.items():
+        name = key.removeprefix("fact_")
+        text = str(value).strip()
+        known = key.startswith("fact_") and facts is not None and hasattr(facts, name)
+        if known and text and text != str(getattr(facts, name)):
+            changed[name] = text
+    return changed
+
+
 @scoped(*FIELD, Role.DISTRICT_STAFF, Role.TOWN_STAFF)
 def visit_view(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_get(request.user, pk)
@@ -186,17 +207,14 @@ def visit_view(request: HttpRequest, pk: int) -> HttpResponse:
                     for d in ("archive", "board", "handbook")
                     if data[f"{d}_version"] is not None
                 },
-                facts_changes={
-                    k.removeprefix("fact_"): v
-                    for k, v in request.POST.items()
-                    if k.startswith("fact_") and v.strip()
-                },
+                facts_changes=_changed_facts(context["facts"], request.POST),
             )  # fmt: skip
             photo = request.FILES.get("photo")
+            name = (photo.name or "") if photo else ""
             try:
                 visit_record(
                     actor=request.user, household=household, draft=draft,
-                    photo=photo.file if photo else None, photo_name=photo.name if photo else "",
+                    photo=photo.file if photo else None, photo_name=name,
                 )  # fmt: skip
                 messages.success(request, _("The visit was recorded."))
                 return redirect("assistance:household", pk=household.pk)
@@ -234,7 +252,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
 @scoped(Role.DISTRICT_STAFF)
 @require_POST
 def propose_view(request: HttpRequest) -> HttpResponse:
-    county = request.user.region.county_code if request.user.region else ""
+    county = _county(request)
     try:
         counts = plans_propose(actor=request.user, county_code=county, year=business_today().year)
         messages.success(
@@ -268,7 +286,7 @@ def discrepancies_view(request: HttpRequest) -> HttpResponse:
 @scoped(Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER)
 @require_POST
 def discrepancies_refresh_view(request: HttpRequest) -> HttpResponse:
-    county = request.user.region.county_code if request.user.region else ""
+    county = _county(request)
     added = discrepancies_refresh(actor=request.user, county_code=county)
     messages.success(request, _("%(n)s new discrepancies found.") % {"n": added})
     return redirect("assistance:discrepancies")
@@ -345,7 +363,7 @@ def village_handbooks_view(request: HttpRequest, code: str) -> HttpResponse:
     from zhenxing.jobs.services import job_create
 
     job = job_create(actor=request.user, kind="assistance.village_handbooks")
-    village_handbooks_task.enqueue(request.user.pk, code, str(job.pk))
+    village_handbooks_task.enqueue(_me(request).pk, code, str(job.pk))
     messages.success(request, _("The village's handbooks are being printed."))
     return redirect("assistance:job", job_id=job.pk)
 

@@ -131,7 +131,7 @@ def discrepancies_refresh(*, actor: Any, county_code: str) -> int:
         DO NOTHING
     """  # noqa: S608 — table names come from this module
     with transaction.atomic(), connection.cursor() as cursor:
-        params = [today, county_code, *[county_code] * len(HISTORY), county_code]
+        params: list[Any] = [today, county_code, *[county_code] * len(HISTORY), county_code]
         cursor.execute(statement, params)
         added = int(cursor.rowcount)
         audit(actor, None, kind="discrepancies_refresh", county=county_code, added=added)

@@ -55,7 +55,7 @@ CHECKS = {
     "plan": "帮扶计划 Plan",
     "documents": "六统一资料 Printed documents",
 }
-VERSION_FIELDS = {
+VERSION_FIELDS: dict[str, str] = {
     Document.ARCHIVE: "archive_version",
     Document.BOARD: "board_version",
     Document.HANDBOOK: "handbook_version",
@@ -188,7 +188,19 @@ def _corrections(actor: Any, household: Household, draft: VisitDraft) -> None:
     """Corrections go through the registry's services (audited, with history)."""
     if not draft.member_changes and not draft.facts_changes:
         return
+    from zhenxing.households.policies import can_edit_registry
     from zhenxing.households.services import facts_update, member_update
+
+    if not can_edit_registry(actor):
+        # A cadre may not edit the registry: the correction waits as a 六统一 discrepancy
+        # for the village officer.
+        wanted = "；".join(f"{k}={v}" for k, v in draft.facts_changes.items())
+        wanted += "；".join(f"成员{m}: {c}" for m, c in draft.member_changes.items())
+        discrepancy_note(
+            household=household, kind=DiscrepancyKind.VISIT_DIFFERS, document="",
+            detail=f"走访更正待核：{wanted}",
+        )  # fmt: skip
+        return
 
     for member_id, changes in draft.member_changes.items():
         member = Member.objects.filter(pk=member_id, household=household).first()

@@ -295,6 +295,7 @@ def test_a_hardship_found_at_a_visit_raises_a_monitoring_lead(w: World) -> None:
         household=w.stable,
         draft=_draft(hardship=True, hardship_detail="户主突发重病住院", risk_types=["illness"]),
     )
+    assert visit.lead_id is not None
     lead = Lead.objects.get(pk=visit.lead_id)
     assert (lead.household_id, lead.channel) == (w.stable.pk, "visit")
 
@@ -348,3 +349,26 @@ def test_a_record_change_after_printing_makes_the_document_outdated(w: World) ->
     assert discrepancies_refresh(actor=None, county_code="500102") == 0  # never twice
     stamp_print(actor=w.town, household=w.stable, document="board")  # reprint resolves it
     assert not Discrepancy.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_a_correction_at_a_visit_goes_through_the_registry_with_history(w: World) -> None:
+    from zhenxing.households.models import HouseholdFacts
+
+    before = HouseholdFacts.history.filter(household_id=w.stable.pk).count()
+    visit_record(
+        actor=w.officer, household=w.stable, draft=_draft(facts_changes={"house_grade": "B"})
+    )
+    facts = HouseholdFacts.objects.get(household=w.stable)
+    assert facts.house_grade == "B"
+    assert HouseholdFacts.history.filter(household_id=w.stable.pk).count() == before + 1
+
+
+def test_a_cadres_correction_waits_for_the_officer(w: World) -> None:
+    from zhenxing.households.models import HouseholdFacts
+
+    pairing_start(actor=None, cadre=w.cadre, household=w.stable, since=date(2025, 1, 1))
+    visit_record(
+        actor=w.cadre, household=w.stable, draft=_draft(facts_changes={"house_grade": "C"})
+    )
+    assert HouseholdFacts.objects.get(household=w.stable).house_grade == "A"
+    assert Discrepancy.objects.filter(household=w.stable, kind="visit_differs").exists()
