@@ -17,6 +17,9 @@ PERSONAL = re.compile(
 NOT_PERSONAL = {
     "accounts.User.username_key",
     "screening.Parameter.name",
+    "assistance.MeasureKind.name_en",
+    "assistance.MeasureKind.name_zh",
+    "assistance.Parameter.name",
     "screening.RuleSet.name",
 }
 

@@ -100,8 +100,14 @@ def test_demo_builds_the_tree_and_one_working_account_per_role() -> None:
     assert Division.objects.get(name="石牛村").parent.name == "珍溪镇"  # type: ignore[union-attr]
 
     # then: the accounts
-    users = {u.username: u for u in User.objects.select_related("region")}
+    named = {username for username, *_rest in DEMO_ACCOUNTS}
+    everyone = list(User.objects.select_related("region"))
+    users = {u.username: u for u in everyone if u.username in named}
     assert sorted(u.role for u in users.values()) == sorted(Role.values)
+    # the demo's other cadres and officers cannot sign in until issued credentials
+    others = [u for u in everyone if u.username not in named]
+    assert {u.role for u in others} <= {Role.CADRE, Role.VILLAGE_OFFICER}
+    assert not any(u.has_usable_password() for u in others)
     for username, role, region, _full_name in DEMO_ACCOUNTS:
         user = users[username]
         assert (user.role, user.is_demo) == (role, True)
