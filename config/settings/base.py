@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "zhenxing.jobs",
     "zhenxing.households",
     "zhenxing.screening",
+    "zhenxing.assistance",
     "zhenxing.ledger",
     "zhenxing.industry",
     "zhenxing.monitoring",

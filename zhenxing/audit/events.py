@@ -42,6 +42,7 @@ class AuditEventType(enum.StrEnum):
     RETENTION = "retention.purge"
     INDUSTRY_RECORD = "industry.record"
     SETTLEMENT = "industry.settle"
+    ASSISTANCE_RECORD = "assistance.record"
 
     @property
     def label_zh(self) -> str:
@@ -85,6 +86,7 @@ _LABELS_ZH = {
     AuditEventType.RETENTION: "到期数据清理",
     AuditEventType.INDUSTRY_RECORD: "产业链登记",
     AuditEventType.SETTLEMENT: "产季结算",
+    AuditEventType.ASSISTANCE_RECORD: "帮扶记录",
 }
 
 

@@ -202,6 +202,36 @@ INVENTORY: dict[str, PersonalField] = {
     ),
     "audit.AuditEvent.actor_username": PersonalField("审计 audit", _AUDIT, "append-only"),
     "audit.AuditEvent.ip": PersonalField("审计 audit", _AUDIT, "append-only"),
+    "assistance.Visit.met": PersonalField(
+        "走访见到的人 who was met at a visit", _REGISTRY, _FREE_TEXT
+    ),
+    "assistance.Visit.checked": PersonalField(
+        "走访核查内容 what a visit checked", _REGISTRY, _FREE_TEXT
+    ),
+    "assistance.Visit.findings": PersonalField(
+        "走访发现 what a visit found (may name an illness or hardship)", _REGISTRY, _FREE_TEXT
+    ),
+    "assistance.Visit.differs": PersonalField(
+        "与记录不符之处 what differs from the record", _REGISTRY, _FREE_TEXT
+    ),
+    "assistance.Visit.photo": PersonalField(
+        "走访照片 photo evidence of a visit", _REGISTRY, "private upload folder; scoped"
+    ),
+    "assistance.Measure.evidence": PersonalField(
+        "帮扶措施佐证 evidence of a measure", _REGISTRY, _FREE_TEXT
+    ),
+    "assistance.Measure.note": PersonalField(
+        "帮扶措施备注 note on a measure", _REGISTRY, _FREE_TEXT
+    ),
+    "assistance.PlanItem.note": PersonalField(
+        "帮扶计划备注 note on a plan item", _REGISTRY, _FREE_TEXT
+    ),
+    "assistance.Discrepancy.detail": PersonalField(
+        "六统一差异 what differs between the records", _REGISTRY, _FREE_TEXT
+    ),
+    "assistance.Discrepancy.resolution": PersonalField(
+        "差异处理说明 how a discrepancy was resolved", _REGISTRY, _FREE_TEXT
+    ),
 }
 
 
@@ -218,6 +248,18 @@ NOT_PERSONAL: dict[str, str] = {
     "screening.Rule.reason_zh": "reason template of a rule, the same for every household",
     "screening.Rule.reason_en": "reason template of a rule, the same for every household",
     "screening.Parameter.name": "parameter name",
+    "assistance.Discrepancy.document": "which printed document (archive, board, handbook)",
+    "assistance.MeasureKind.code": "catalogue code of a kind of measure",
+    "assistance.Parameter.label": "parameter label",
+    "assistance.PlanItem.rule_code": "code of the plan rule that proposed the item",
+    "assistance.PlanRule.code": "plan rule code",
+    "assistance.PlanRule.reason_zh": "reason template of a plan rule, the same for every household",
+    "assistance.PlanRule.risk_type": "risk type code a plan rule answers",
+    "screening.Result.monitoring_type": "a suggested monitored-type code",
+    "households.CadrePairing.unit": "the cadre's work unit, an organisation's name",
+    "assistance.MeasureKind.name_zh": "name of a kind of measure in the catalogue",
+    "assistance.MeasureKind.name_en": "name of a kind of measure in the catalogue",
+    "assistance.Parameter.name": "parameter name",
     "screening.Parameter.value": "a threshold value",
     "screening.Parameter.label": "parameter label",
     "screening.Parameter.source": "the policy a threshold comes from",
@@ -249,7 +291,7 @@ NOT_PERSONAL: dict[str, str] = {
 }
 
 # Apps holding rows of households, cases, parties or seasons: all their free text is inventoried.
-HOUSEHOLD_APPS = ("households", "screening", "monitoring", "industry", "ledger")
+HOUSEHOLD_APPS = ("households", "screening", "assistance", "monitoring", "industry", "ledger")
 
 _STRUCTURAL = re.compile(
     r"(county|town|village|group|region)_code|(natural|dedupe|reverses)_key|\w+_hash|source_ref"

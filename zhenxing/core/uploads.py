@@ -138,6 +138,11 @@ class UploadErrorCode(ErrorCode):
         "CSV 文件的编码应为 UTF-8 或 GB18030",
         "A CSV file must be encoded as UTF-8 or GB18030",
     )
+    NOT_IMAGE = (
+        "upload.not_image",
+        "照片只接受 JPEG 或 PNG 图片（扩展名与内容须一致）",
+        "A photo must be a JPEG or PNG image (name and content must agree)",
+    )
 
 
 # ---------------------------------------------------------------- guards
@@ -299,6 +304,27 @@ def check_upload(
     else:
         _check_csv(source)
     return kind
+
+
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
+_IMAGE_KINDS = {".jpg": b"\xff\xd8\xff", ".jpeg": b"\xff\xd8\xff", ".png": b"\x89PNG\r\n\x1a\n"}
+
+
+def check_image(source: Path | IO[bytes], *, name: str, max_bytes: int = MAX_IMAGE_BYTES) -> str:
+    """Refuse a photo that is not a JPEG or PNG by both name and content; else its suffix."""
+    size = _size(source)
+    if size == 0:
+        raise DomainError(UploadErrorCode.EMPTY)
+    if size > max_bytes:
+        raise DomainError(UploadErrorCode.TOO_LARGE, size_mb=_mb(size), limit_mb=_mb(max_bytes))
+    head = _head(source)
+    if _is_executable(head):
+        raise DomainError(UploadErrorCode.EXECUTABLE)
+    suffix = Path(name).suffix.lower()
+    magic = _IMAGE_KINDS.get(suffix)
+    if magic is None or not head.startswith(magic):
+        raise DomainError(UploadErrorCode.NOT_IMAGE)
+    return ".png" if suffix == ".png" else ".jpg"
 
 
 # ---------------------------------------------------------------- private storage

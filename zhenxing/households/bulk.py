@@ -13,7 +13,7 @@ Holds:
   (SQLite: secondary indexes are dropped at the start and built once at the end),
   `sequences_reset()`, and `audit(...)` (one IMPORT audit row for the load).
 - `registry_next_id()`, `sqlite_bulk_mode(...)`.
-- `cadre_pairings_create(...)`: current pairings, with their history.
+- `cadre_pairings_create(...)`, `cadre_pairings_load(rows)`: pairings, with their history.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, models
-from simple_history.utils import bulk_create_with_history, get_history_model_for_model
+from simple_history.utils import get_history_model_for_model
 
 from zhenxing.audit.events import AuditEventType
 from zhenxing.audit.services import record
+from zhenxing.core.bulk import bulk_insert_with_history
 from zhenxing.households.models import (
     CadrePairing,
     Household,
@@ -292,10 +293,39 @@ def cadre_pairings_create(
     *, cadre: Any, household_ids: Iterable[int], since: date, change_reason: str
 ) -> int:
     """Current pairings of `cadre` with the given households, each with its first history
-    version; returns how many."""
-    rows = [CadrePairing(cadre=cadre, household_id=pk, since=since) for pk in household_ids]
-    bulk_create_with_history(rows, CadrePairing, default_change_reason=change_reason)
-    return len(rows)
+    version and its household's region codes; returns how many."""
+    ids = list(household_ids)
+    codes = {
+        pk: (county, town, village)
+        for pk, county, town, village in Household.objects.filter(pk__in=ids).values_list(
+            "pk", "county_code", "town_code", "village_code"
+        )
+    }
+    return cadre_pairings_load(
+        [
+            {
+                "cadre_id": cadre.pk,
+                "household_id": pk,
+                "since": since,
+                "county_code": codes[pk][0],
+                "town_code": codes[pk][1],
+                "village_code": codes[pk][2],
+            }
+            for pk in ids
+        ],
+        change_reason=change_reason,
+    )
+
+
+def cadre_pairings_load(rows: Iterable[dict[str, Any]], *, change_reason: str) -> int:
+    """Pairings (current or ended) from plain field values, with their history, in batches;
+    the set-based path for a district's worth of pairings. Returns how many."""
+    pairings = [CadrePairing(**row) for row in rows]
+    for start in range(0, len(pairings), 5000):
+        bulk_insert_with_history(
+            pairings[start : start + 5000], CadrePairing, change_reason=change_reason
+        )
+    return len(pairings)
 
 
 __all__ = [
@@ -306,6 +336,7 @@ __all__ = [
     "SPENDING_COLUMNS",
     "RegistryBulkLoad",
     "cadre_pairings_create",
+    "cadre_pairings_load",
     "registry_next_id",
     "sqlite_bulk_mode",
 ]

@@ -255,11 +255,17 @@ class SpendingLine(models.Model):
         return f"{self.year} {self.kind} {self.amount}"
 
 
-class CadrePairing(models.Model):
-    """A cadre (帮扶干部) paired with a household; the cadre's scope is its current pairings."""
+class CadrePairing(RegionCodes):
+    """A cadre (帮扶干部) paired with a household; the cadre's scope is its current pairings.
+
+    One responsible cadre at a time; an ended pairing keeps its dates, so who was responsible
+    on any day is answered. The household's region codes make the pairings scoped like any
+    household row. `unit` is the cadre's work unit at the time of the pairing.
+    """
 
     cadre = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="pairings")
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="pairings")
+    unit = models.CharField("工作单位 Work unit", max_length=80, blank=True)
     since = models.DateField("结对日期 Paired since")
     until = models.DateField("结束日期 Until", null=True, blank=True)
     history = HistoricalRecords()
@@ -267,10 +273,18 @@ class CadrePairing(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["household"],
+                fields=["county_code", "household"],
                 condition=Q(until__isnull=True),
                 name="pairing_one_current_cadre",
             ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")),
+                name="pairing_until_after_since",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["county_code", "household", "since"], name="pairing_household"),
+            models.Index(fields=["county_code", "cadre", "until"], name="pairing_cadre"),
         ]
 
     def __str__(self) -> str:

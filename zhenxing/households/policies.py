@@ -29,3 +29,8 @@ def can_unmask(actor: Any) -> bool:
 
 def can_import_roster(actor: Any) -> bool:
     return _active(actor) and actor.role in EDITORS
+
+
+def can_pair(actor: Any) -> bool:
+    """Pair cadres with households (结对帮扶): district and town staff."""
+    return _active(actor) and actor.role in (Role.DISTRICT_STAFF, Role.TOWN_STAFF)

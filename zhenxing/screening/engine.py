@@ -33,7 +33,10 @@ from zhenxing.screening.indicators import INDICATORS
 from zhenxing.screening.models import RISK_BITS, AreaCount, Result
 
 # The snapshot's columns, in the order of `_SNAPSHOT_SELECT`.
-SNAPSHOT_COLUMNS = ["household_id", "county_code", "town_code", "village_code", *INDICATORS]
+# `monitoring_type` is no rule's input: it decides only whether the class applies (below).
+SNAPSHOT_COLUMNS = [
+    "household_id", "county_code", "town_code", "village_code", "monitoring_type", *INDICATORS
+]  # fmt: skip
 
 _PER_CAPITA = """
     CASE WHEN COALESCE(m.member_count, 0) = 0 THEN 0
@@ -45,7 +48,8 @@ _PER_CAPITA = """
 # Only column names from the model are interpolated; every value is a query parameter.
 _SNAPSHOT_SELECT = f"""
 SELECT h.id AS household_id, h.county_code AS county_code, h.town_code AS town_code,
-       h.village_code AS village_code, h.category AS category,
+       h.village_code AS village_code, h.monitoring_type AS monitoring_type,
+       h.category AS category,
        COALESCE(m.member_count, 0) AS member_count,
        COALESCE(i.wage, 0) AS income_wage, COALESCE(i.business, 0) AS income_business,
        COALESCE(i.property, 0) AS income_property, COALESCE(i.transfer, 0) AS income_transfer,
@@ -220,6 +224,10 @@ def _bits(pairs: Sequence[tuple[str, int]]) -> str:
     return " | ".join(f"(CASE WHEN t.{c} THEN {bit} ELSE 0 END)" for c, bit in pairs)
 
 
+# Which households the class applies to: exited, or under monitoring.
+CLASSED = "(t.category = 'exited' OR t.monitoring_type <> '')"
+
+
 def _decision(group: JudgedGroup, prefix: str) -> dict[str, str]:
     """Class, flag bits, risk bits, rule set and suggested category from the group's flag
     columns only, so no generated expression nests another."""
@@ -228,7 +236,11 @@ def _decision(group: JudgedGroup, prefix: str) -> dict[str, str]:
     warn = _any([c for c, r in pairs if not r.critical])
     rng = _any([c for c, r in pairs if r.in_income_range])
     return {
-        "stability": f"""CASE WHEN {crit} THEN 'marginal' WHEN {warn} THEN 'consolidating'
+        # The class (稳定/巩固/临界) sorts exited households and households under monitoring
+        # (domain.md §1.4); every other household gets only the monitoring-risk judgement
+        # (the suggested category below) and no class.
+        "stability": f"""CASE WHEN NOT {CLASSED} THEN ''
+            WHEN {crit} THEN 'marginal' WHEN {warn} THEN 'consolidating'
             ELSE 'stable' END""",
         "flags": _bits([(c, 1 << r.position) for c, r in pairs]),
         "risk_mask": _bits([(c, RISK_BITS[r.risk_type]) for c, r in pairs]),

@@ -25,7 +25,7 @@ HEADERS = [
     ("乡镇", "Town"),
     ("村", "Village"),
     ("农户类别", "Category"),
-    ("稳定性", "Class"),
+    ("稳定性(脱贫户与监测对象)", "Class (exited and monitored)"),
     ("触发规则", "Rules fired"),
     ("建议监测类型", "Suggested monitoring"),
 ]
@@ -74,7 +74,8 @@ def results_response(*, actor: Any, run: Run) -> FileResponse:
             names.get(result.town_code, result.town_code),
             names.get(result.village_code, result.village_code),
             household.get_category_display(),
-            classes.get(result.stability, result.stability),
+            # Only exited and monitored households have a class; the others show none.
+            classes.get(result.stability, result.stability) if result.stability else "—",
             " ".join(sorted(fired)),
             categories.get(result.suggested_category, ""),
         ]

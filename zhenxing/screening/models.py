@@ -231,7 +231,11 @@ class Result(models.Model):
     dibao_members = models.IntegerField()
     tekun_members = models.IntegerField()
 
-    stability = models.CharField("稳定性 Class", max_length=14, choices=StabilityClass.choices)
+    # Blank for a household neither exited nor monitored: the class is for those (§1.4).
+    monitoring_type = models.CharField(max_length=16, blank=True, default="")
+    stability = models.CharField(
+        "稳定性 Class", max_length=14, choices=StabilityClass.choices, blank=True
+    )
     # Bit i = the i-th rule (by position) of the rule set that judged the household's town.
     flags = models.BigIntegerField(default=0)
     risk_mask = models.BigIntegerField(default=0)
@@ -252,7 +256,7 @@ class AreaCount(models.Model):
     county_code = models.CharField(max_length=6)
     town_code = models.CharField(max_length=9)
     village_code = models.CharField(max_length=12)
-    stability = models.CharField(max_length=14, choices=StabilityClass.choices)
+    stability = models.CharField(max_length=14, choices=StabilityClass.choices, blank=True)
     suggested_category = models.CharField(max_length=16, blank=True)
     households = models.IntegerField()
 

@@ -72,24 +72,32 @@ def results_summary(actor: Any, run: Run, *, level: str, code: str = "") -> list
         rows.values(column)
         .annotate(
             total=n(Q()),
+            # The class is for exited and monitored households; the others are counted apart,
+            # with only their monitoring-risk judgement (suggested category or none).
+            classed=n(~Q(stability="")),
             stable=n(Q(stability="stable")),
             consolidating=n(Q(stability="consolidating")),
             marginal=n(Q(stability="marginal")),
             suggested=n(~Q(suggested_category="")),
+            ordinary=n(Q(stability="")),
+            ordinary_suggested=n(Q(stability="") & ~Q(suggested_category="")),
         )
         .order_by(column)
     )
     return [{"code": r[column], **{k: v for k, v in r.items() if k != column}} for r in rows]
 
 
-def village_households(actor: Any, run: Run, village_code: str, stability: str = "") -> int | None:
-    """How many of a village's results (of one class) the actor sees, from the area counts
-    (None: count the results). Saves the village list a second pass over the run's results."""
+def village_households(
+    actor: Any, run: Run, village_code: str, stability: str | None = None
+) -> int | None:
+    """How many of a village's results (of one class; "" = households without a class) the
+    actor sees, from the area counts (None: count the results). Saves the village list a
+    second pass over the run's results."""
     counts = _area_counts(actor, run)
     if counts is None:
         return None
     counts = counts.filter(village_code=village_code)
-    if stability:
+    if stability is not None:
         counts = counts.filter(stability=stability)
     return int(counts.aggregate(n=Coalesce(Sum("households"), 0))["n"])
 

@@ -420,13 +420,22 @@ def run_execute(run_id: int) -> Run:
 def _counts(run: Run) -> dict[str, Any]:
     by_class: dict[str, int] = {}
     by_category: dict[str, int] = {}
+    ordinary = 0
     for stability, category, n in run.area_counts.values_list(
         "stability", "suggested_category", "households"
     ):
-        by_class[stability] = by_class.get(stability, 0) + n
+        if stability:
+            by_class[stability] = by_class.get(stability, 0) + n
+        else:
+            ordinary += n  # neither exited nor monitored: no class, only the risk judgement
         if category:
             by_category[category] = by_category.get(category, 0) + n
-    return {"by_class": by_class, "by_category": by_category}
+    return {
+        "by_class": by_class,
+        "by_category": by_category,
+        "classed": sum(by_class.values()),
+        "ordinary": ordinary,
+    }
 
 
 def run_publish(*, actor: User | None, run: Run) -> Run:

@@ -45,6 +45,7 @@ from zhenxing.screening.services import (
 
 READERS = (Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER, Role.SUPERVISOR)
 CONFIGURERS = (Role.DISTRICT_STAFF,)
+NO_CLASS = "none"
 
 
 def _names(codes: list[str]) -> dict[str, str]:
@@ -150,11 +151,13 @@ def village_view(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
     division_get(request.user, code)  # out of area: NotInScope, answered 404 and audited
     results = results_visible(request.user, run).filter(town_code=code[:9], village_code=code)
     stability = request.GET.get("class", "")
-    if stability:
-        results = results.filter(stability=stability)
+    # "none": the households the class does not apply to (neither exited nor monitored).
+    wanted = "" if stability == NO_CLASS else (stability or None)
+    if wanted is not None:
+        results = results.filter(stability=wanted)
     results = results.select_related("household").order_by("-flags", "household__household_no")
     paginator = Paginator(results, 50)
-    known = village_households(request.user, run, code, stability)
+    known = village_households(request.user, run, code, wanted)
     if known is not None:
         paginator.count = known  # the area counts already know it
     page = paginator.get_page(request.GET.get("page"))
@@ -171,7 +174,10 @@ def village_view(request: HttpRequest, run_id: int, code: str) -> HttpResponse:
             "code": code,
             "area": _names([code]).get(code, code),
             "stability": stability,
-            "classes": StabilityClass.choices,
+            "classes": [
+                *StabilityClass.choices,
+                (NO_CLASS, _("No class (not exited or monitored)")),
+            ],
         },
     )
 

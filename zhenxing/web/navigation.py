@@ -56,6 +56,20 @@ MENU: list[MenuItem] = [
         frozenset({Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER, Role.SUPERVISOR}),
     ),
     MenuItem(
+        _("Assistance"),
+        "assistance:home",
+        "hand-thumbs-up",
+        frozenset(
+            {
+                Role.DISTRICT_STAFF,
+                Role.TOWN_STAFF,
+                Role.VILLAGE_OFFICER,
+                Role.CADRE,
+                Role.SUPERVISOR,
+            }
+        ),
+    ),
+    MenuItem(
         _("Benefit chain"),
         "industry:home",
         "basket",

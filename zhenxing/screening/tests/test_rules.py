@@ -10,6 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from zhenxing.households.models import Household
 from zhenxing.screening.models import Result
 from zhenxing.screening.selectors import flag_codes
 from zhenxing.screening.services import run_execute, run_start
@@ -338,8 +339,29 @@ def test_default_rules(case: Case, stability: str, fired: set[str], suggested: s
     # when the county is screened
     run = run_start(actor=None, year=2025, county_code="500102", as_of=AS_OF, background=False)
     run_execute(run.pk)
-    # then its class, the rules that fired and the suggested category are as expected
+    # then the rules that fired and the suggested category are as expected, and the class
+    # applies only to an exited household (the others get only the risk judgement)
     result = Result.objects.get(run=run, household=household)
-    assert result.stability == stability
+    assert result.stability == (stability if case.category == "exited" else "")
     assert set(flag_codes(result.rule_set_id, result.flags)) == fired
     assert result.suggested_category == suggested
+
+
+@pytest.mark.django_db
+def test_monitored_general_households_get_the_class_their_rules_give() -> None:
+    # given every general case of the table as a household under monitoring (边缘易致贫户)
+    region_tree()
+    install_rules()
+    expected = {}
+    for _name, case, stability, _fired, _suggested in CASES:
+        if case.category == "general":
+            household = case.register()
+            expected[household.pk] = stability
+    Household.objects.filter(pk__in=expected).update(monitoring_type="marginal")
+    # when the county is screened
+    run = run_start(actor=None, year=2025, county_code="500102", as_of=AS_OF, background=False)
+    run_execute(run.pk)
+    # then the class applies to them as to exited households
+    got = dict(Result.objects.filter(run=run).values_list("household_id", "stability"))
+    assert got == expected
+    assert {"stable", "consolidating", "marginal"} <= set(got.values())

@@ -134,9 +134,9 @@ def test_a_town_rule_set_judges_its_own_town_in_the_same_run(county: None) -> No
     assert town_text != TEXT
     town_rules = ruleset_create(actor=None, year=2025, region_code="500102104", text=town_text)
     ruleset_publish(actor=None, rule_set=town_rules)
-    # and the same low-income household in 珍溪镇 and elsewhere
-    in_zhenxi = Case(wage=D("7000")).register()
-    elsewhere = Case(wage=D("7000"), group="500102001201001").register()
+    # and the same low-income exited household in 珍溪镇 and elsewhere
+    in_zhenxi = Case(wage=D("7000"), category="exited").register()
+    elsewhere = Case(wage=D("7000"), category="exited", group="500102001201001").register()
     # when screened
     run = _run()
     # then each is judged by its own town's rules, in one run, and explained by them
@@ -174,9 +174,9 @@ def test_a_what_if_run_cannot_be_published(county: None) -> None:
 
 
 def test_what_if_shows_who_changes_class(county: None, make_user: object) -> None:
-    # given two households, one just above 8,000 and one well above
-    near = Case(wage=D("10500")).register()
-    Case(wage=D("40000")).register()
+    # given two exited households, one just above 8,000 and one well above
+    near = Case(wage=D("10500"), category="exited").register()
+    Case(wage=D("40000"), category="exited").register()
     base = _run()
     run_publish(actor=None, run=base)
     # when the threshold is raised to 9,000 (band 1.3 → 11,700) as a what-if
@@ -274,35 +274,44 @@ def test_bulk_results_and_explanations_agree(county: None, batch: list[Case]) ->
 
 
 def test_area_counts_and_summaries_agree_with_the_results(county: None, make_user: object) -> None:
-    # given households of every class in two towns
-    for wage, group in (
-        ("40000", GROUP),
-        ("9000", GROUP),
-        ("3000", GROUP),
-        ("3000", "500102001201001"),
-        ("40000", "500102001201001"),
+    # given exited households of every class and ordinary households in two towns
+    for wage, group, category in (
+        ("40000", GROUP, "exited"),
+        ("9000", GROUP, "exited"),
+        ("3000", GROUP, "exited"),
+        ("3000", GROUP, "general"),
+        ("3000", "500102001201001", "exited"),
+        ("40000", "500102001201001", "general"),
+        ("2000", "500102001201001", "general"),
     ):
-        Case(wage=D(wage), group=group).register()
+        Case(wage=D(wage), group=group, category=category).register()
     # when screened
     run = _run()
     rows = list(Result.objects.filter(run=run))
-    classes = {r.stability for r in rows}
+    classes = {r.stability for r in rows if r.stability}
     assert classes == {"stable", "consolidating", "marginal"}
     # then the run's counts and the summaries read from the area counts match the results
     assert run.counts["by_class"] == {c: sum(r.stability == c for r in rows) for c in classes}
     assert run.counts["households"] == len(rows)
+    assert (run.counts["classed"], run.counts["ordinary"]) == (4, 3)
     district = make_user("district_staff", "500102")  # type: ignore[operator]
     for level, column in (("town", "town_code"), ("village", "village_code")):
         expected = [
             {
                 "code": code,
                 "total": sum(getattr(r, column) == code for r in rows),
+                "classed": sum(getattr(r, column) == code and r.stability != "" for r in rows),
                 **{
                     c: sum(getattr(r, column) == code and r.stability == c for r in rows)
                     for c in ("stable", "consolidating", "marginal")
                 },
                 "suggested": sum(
                     getattr(r, column) == code and r.suggested_category != "" for r in rows
+                ),
+                "ordinary": sum(getattr(r, column) == code and r.stability == "" for r in rows),
+                "ordinary_suggested": sum(
+                    getattr(r, column) == code and r.stability == "" and r.suggested_category != ""
+                    for r in rows
                 ),
             }
             for code in sorted({getattr(r, column) for r in rows})

@@ -26,8 +26,8 @@ OTHER_GROUP = "500102001201001"
 def world() -> dict[str, Any]:
     region_tree()
     install_rules()
-    mine = Case(wage=D("5000")).register()  # 珍溪镇 石牛村: marginal
-    theirs = Case(wage=D("5000"), group=OTHER_GROUP).register()  # 敦仁街道
+    mine = Case(wage=D("5000"), category="exited").register()  # 珍溪镇 石牛村: marginal
+    theirs = Case(wage=D("5000"), category="exited", group=OTHER_GROUP).register()  # 敦仁街道
     run = run_start(
         actor=None, year=2025, county_code="500102", as_of=date(2025, 12, 31), background=False
     )

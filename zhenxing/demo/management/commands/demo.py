@@ -119,6 +119,14 @@ class Command(BaseCommand):
             "`zhenxing otp-code 用户名` / District staff and administrators need a one-time"
             " code: add the key to an authenticator app, or run `zhenxing otp-code USER`."
         )
+        from zhenxing.core.timeutil import business_today
+        from zhenxing.demo.assistance import demo_assistance_load
+
+        assistance = demo_assistance_load(
+            county_code=DEMO_COUNTY, seed=options["seed"], scale=scale, today=business_today()
+        )
+        for line in assistance.lines():
+            self.stdout.write(line)
         if not options["no_serve"]:
             call_command("serve", host=options["host"], port=options["port"])
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssistanceConfig(AppConfig):
+    name = "zhenxing.assistance"
+    verbose_name = "帮扶 Assistance"
