@@ -101,3 +101,31 @@ def test_every_document_the_readme_links_to_exists() -> None:
     assert links, "the README links to the project's documents"
     missing = [link for link in links if not (ROOT / link).exists()]
     assert missing == []
+
+
+TEST_REF = re.compile(
+    r"`(?P<file>[a-z_]+/tests/test_[a-z0-9_]+\.py)(?:::(?P<test>test_[a-z0-9_]+))?`"
+    r"|`::(?P<more>test_[a-z0-9_]+)`"
+)
+
+
+def test_every_requirement_names_tests_that_exist() -> None:
+    text = (DOCS / "security.md").read_text(encoding="utf-8")
+    proofs = text.split("## Where each requirement is proved")[1]
+    rows = {m[1]: m[0] for m in re.findall(r"^(\|\s*([ABCDEMR]\d+)\s*\|.*)$", proofs, re.M)}
+    # every defined requirement has its row
+    assert sorted(defined_ids() - rows.keys()) == []
+    missing = []
+    for row in rows.values():
+        current: Path | None = None
+        for match in TEST_REF.finditer(row):
+            if match["file"]:
+                current = ROOT / "zhenxing" / match["file"]
+                if not current.exists():
+                    missing.append(match["file"])
+                    current = None
+                    continue
+            name = match["test"] or match["more"]
+            if name and current is not None and f"def {name}" not in current.read_text("utf-8"):
+                missing.append(f"{current.name}::{name}")
+    assert missing == []
