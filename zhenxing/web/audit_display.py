@@ -24,6 +24,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 OBJECT_LABELS: dict[str, tuple[str, str]] = {
     "household": ("农户", "Household"),
+    "discrepancy": ("六统一差异", "Record discrepancy"),
+    "plan_item": ("帮扶计划事项", "Plan item"),
     "households.household": ("农户", "Household"),
     "member": ("家庭成员", "Household member"),
     "households.member": ("家庭成员", "Household member"),
