@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "zhenxing.ledger",
     "zhenxing.industry",
     "zhenxing.monitoring",
+    "zhenxing.supervision",
     "zhenxing.web",
     "zhenxing.demo",
 ]

@@ -38,6 +38,8 @@ class AuditEventType(enum.StrEnum):
     AUDIT_VERIFY = "audit.verify"
     INDUSTRY_RECORD = "industry.record"
     SETTLEMENT = "industry.settle"
+    SUPERVISION_RECORD = "supervision.record"
+    SUPERVISION_PROGRESS = "supervision.progress"
 
     @property
     def label_zh(self) -> str:
@@ -77,6 +79,8 @@ _LABELS_ZH = {
     AuditEventType.AUDIT_VERIFY: "审计链校验",
     AuditEventType.INDUSTRY_RECORD: "产业链登记",
     AuditEventType.SETTLEMENT: "产季结算",
+    AuditEventType.SUPERVISION_RECORD: "督战记录",
+    AuditEventType.SUPERVISION_PROGRESS: "项目进度填报",
 }
 
 
