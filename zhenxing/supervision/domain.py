@@ -49,8 +49,11 @@ class WarningRow:
     measure_on: date | None
 
     def stage_date(self, stage: str) -> date | None:
-        return {"verify": self.verified_on, "identify": self.identified_on,
-                "measure": self.measure_on}[stage]  # fmt: skip
+        return {
+            "verify": self.verified_on,
+            "identify": self.identified_on,
+            "measure": self.measure_on,
+        }[stage]
 
 
 @dataclass

@@ -79,6 +79,9 @@ class ResponseDeadline(models.Model):
             models.UniqueConstraint(fields=["county_code", "stage"], name="sup_deadline_stage")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.stage} {self.days}"
+
 
 # ------------------------------------------------------------------ organisation
 
@@ -157,6 +160,9 @@ class GroupTown(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.group_id} {self.town_code} {self.since}"
+
 
 class WorkTeam(models.Model):
     """The resident work team (驻村工作队) of one village; `size` is the team it should have."""
@@ -178,6 +184,9 @@ class WorkTeam(models.Model):
                 name="sup_team_one_open",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"team {self.village_code}"
 
 
 class WorkTeamMember(models.Model):
@@ -209,6 +218,9 @@ class WorkTeamMember(models.Model):
                 name="sup_member_dates",
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Commander(models.Model):
@@ -245,6 +257,9 @@ class CommanderTown(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.commander_id} {self.town_code}"
+
 
 class CommanderDepartment(models.Model):
     """A line department under a commander."""
@@ -259,6 +274,9 @@ class CommanderDepartment(models.Model):
                 fields=["county_code", "department", "commander"], name="sup_cmd_dept"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.commander_id} {self.department_id}"
 
 
 # ------------------------------------------------------------------ owned work
@@ -306,6 +324,9 @@ class ResponsibilityItem(Owned):
             models.Index(fields=["county_code", "owner_user", "status"], name="sup_item_user"),
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class SupervisionVisit(models.Model):
     county_code = models.CharField(max_length=6)
@@ -329,6 +350,9 @@ class SupervisionVisit(models.Model):
             models.Index(fields=["county_code", "commander", "visited_on"], name="sup_visit_cmd"),
         ]
 
+    def __str__(self) -> str:
+        return f"visit {self.visited_on} {self.town_code}"
+
 
 class Finding(models.Model):
     county_code = models.CharField(max_length=6)
@@ -342,6 +366,9 @@ class Finding(models.Model):
     class Meta:
         ordering = ["county_code", "visit", "id"]
         indexes = [models.Index(fields=["county_code", "visit"], name="sup_finding_visit")]
+
+    def __str__(self) -> str:
+        return self.text[:40]
 
 
 class Problem(Owned):
@@ -394,6 +421,9 @@ class Problem(Owned):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Evidence(models.Model):
     """A rectification file of a problem, stored privately (core.uploads)."""
@@ -409,6 +439,9 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["county_code", "problem", "id"]
         indexes = [models.Index(fields=["county_code", "problem"], name="sup_evidence_problem")]
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 # ------------------------------------------------------------------ infrastructure
@@ -447,6 +480,9 @@ class Milestone(models.Model):
         ordering = ["county_code", "project", "due_on"]
         indexes = [models.Index(fields=["county_code", "project"], name="sup_milestone_proj")]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ProgressReport(models.Model):
     """The project's cumulative value as of `reported_on`; above the target needs a note."""
@@ -465,6 +501,9 @@ class ProgressReport(models.Model):
             models.Index(fields=["county_code", "project", "reported_on"], name="sup_report_proj")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.reported_on} {self.value}"
+
 
 class VillageFacts(models.Model):
     """Counted public services of one administrative village."""
@@ -482,8 +521,13 @@ class VillageFacts(models.Model):
         ordering = ["county_code", "village_code"]
         indexes = [models.Index(fields=["county_code", "town_code"], name="sup_facts_town")]
         constraints = [
-            models.UniqueConstraint(fields=["county_code", "village_code"], name="sup_facts_village")
+            models.UniqueConstraint(
+                fields=["county_code", "village_code"], name="sup_facts_village"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"facts {self.village_code}"
 
 
 FACT_COLUMNS = ("clinics", "doctors", "waste_sorting")

@@ -6,488 +6,1090 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('households', '0002_search_indexes'),
-        ('monitoring', '0002_alter_lead_channel'),
+        ("households", "0002_search_indexes"),
+        ("monitoring", "0002_alter_lead_channel"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CheckItem',
+            name="CheckItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True)),
-                ('name', models.CharField(max_length=40)),
-                ('pillar', models.CharField(choices=[('food_clothing', 'Food and clothing'), ('medical', 'Basic medical care'), ('education', 'Compulsory education'), ('housing', 'Safe housing'), ('water', 'Safe drinking water'), ('income', 'Income and employment'), ('organisation', 'Organisation and work')], max_length=16)),
-                ('household_hardship', models.BooleanField(default=False)),
-                ('sort', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True)),
+                ("name", models.CharField(max_length=40)),
+                (
+                    "pillar",
+                    models.CharField(
+                        choices=[
+                            ("food_clothing", "Food and clothing"),
+                            ("medical", "Basic medical care"),
+                            ("education", "Compulsory education"),
+                            ("housing", "Safe housing"),
+                            ("water", "Safe drinking water"),
+                            ("income", "Income and employment"),
+                            ("organisation", "Organisation and work"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("household_hardship", models.BooleanField(default=False)),
+                ("sort", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['sort', 'code'],
+                "ordering": ["sort", "code"],
             },
         ),
         migrations.CreateModel(
-            name='VillageStandard',
+            name="VillageStandard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True)),
-                ('name', models.CharField(max_length=60)),
-                ('fact', models.CharField(max_length=20)),
-                ('minimum', models.PositiveSmallIntegerField(default=1)),
-                ('sort', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True)),
+                ("name", models.CharField(max_length=60)),
+                ("fact", models.CharField(max_length=20)),
+                ("minimum", models.PositiveSmallIntegerField(default=1)),
+                ("sort", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['sort', 'code'],
+                "ordering": ["sort", "code"],
             },
         ),
         migrations.CreateModel(
-            name='AssistanceGroup',
+            name="AssistanceGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('name', models.CharField(max_length=60)),
-                ('lead_unit', models.CharField(blank=True, max_length=80)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("name", models.CharField(max_length=60)),
+                ("lead_unit", models.CharField(blank=True, max_length=80)),
             ],
             options={
-                'ordering': ['county_code', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('county_code', 'name'), name='sup_group_name')],
+                "ordering": ["county_code", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("county_code", "name"), name="sup_group_name")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Commander',
+            name="Commander",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('name', models.CharField(max_length=60)),
-                ('title', models.CharField(max_length=80)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='commander', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("name", models.CharField(max_length=60)),
+                ("title", models.CharField(max_length=80)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commander",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['county_code', 'id'],
+                "ordering": ["county_code", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CommanderTown',
+            name="CommanderTown",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('town_code', models.CharField(max_length=9)),
-                ('commander', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='town_rows', to='supervision.commander')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("town_code", models.CharField(max_length=9)),
+                (
+                    "commander",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="town_rows",
+                        to="supervision.commander",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('name', models.CharField(max_length=60)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("name", models.CharField(max_length=60)),
             ],
             options={
-                'ordering': ['county_code', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('county_code', 'name'), name='sup_dept_name')],
+                "ordering": ["county_code", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("county_code", "name"), name="sup_dept_name")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CommanderDepartment',
+            name="CommanderDepartment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('commander', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dept_rows', to='supervision.commander')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supervision.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                (
+                    "commander",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dept_rows",
+                        to="supervision.commander",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="supervision.department",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('text', models.TextField()),
-                ('check_item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supervision.checkitem')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("text", models.TextField()),
+                (
+                    "check_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="supervision.checkitem",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.household",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['county_code', 'visit', 'id'],
+                "ordering": ["county_code", "visit", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GroupTown',
+            name="GroupTown",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('town_code', models.CharField(max_length=9)),
-                ('since', models.DateField()),
-                ('until', models.DateField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='towns', to='supervision.assistancegroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("town_code", models.CharField(max_length=9)),
+                ("since", models.DateField()),
+                ("until", models.DateField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="towns",
+                        to="supervision.assistancegroup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['county_code', 'town_code', 'since'],
+                "ordering": ["county_code", "town_code", "since"],
             },
         ),
         migrations.CreateModel(
-            name='MemberUnit',
+            name="MemberUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('name', models.CharField(max_length=80)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='supervision.assistancegroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="supervision.assistancegroup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['county_code', 'group', 'name'],
+                "ordering": ["county_code", "group", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Problem',
+            name="Problem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('town_code', models.CharField(blank=True, max_length=9)),
-                ('village_code', models.CharField(blank=True, max_length=12)),
-                ('owner_type', models.CharField(choices=[('department', 'Line department'), ('town', 'Town or street'), ('work_team', 'Resident work team'), ('cadre', 'Assisting cadre'), ('village', 'Village or community')], max_length=10)),
-                ('owner_name', models.CharField(max_length=80)),
-                ('title', models.CharField(max_length=200)),
-                ('found_on', models.DateField()),
-                ('deadline', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Awaiting rectification'), ('rectified', 'Rectified, awaiting verification'), ('verified', 'Verified and closed')], default='open', max_length=10)),
-                ('rectification', models.TextField(blank=True)),
-                ('rectified_on', models.DateField(blank=True, null=True)),
-                ('verified_on', models.DateField(blank=True, null=True)),
-                ('verification_note', models.TextField(blank=True)),
-                ('escalated_on', models.DateField(blank=True, null=True)),
-                ('commander', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='problems', to='supervision.commander')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supervision.department')),
-                ('finding', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='problem', to='supervision.finding')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.household')),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='monitoring.lead')),
-                ('owner_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('rectified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("town_code", models.CharField(blank=True, max_length=9)),
+                ("village_code", models.CharField(blank=True, max_length=12)),
+                (
+                    "owner_type",
+                    models.CharField(
+                        choices=[
+                            ("department", "Line department"),
+                            ("town", "Town or street"),
+                            ("work_team", "Resident work team"),
+                            ("cadre", "Assisting cadre"),
+                            ("village", "Village or community"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("owner_name", models.CharField(max_length=80)),
+                ("title", models.CharField(max_length=200)),
+                ("found_on", models.DateField()),
+                ("deadline", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Awaiting rectification"),
+                            ("rectified", "Rectified, awaiting verification"),
+                            ("verified", "Verified and closed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("rectification", models.TextField(blank=True)),
+                ("rectified_on", models.DateField(blank=True, null=True)),
+                ("verified_on", models.DateField(blank=True, null=True)),
+                ("verification_note", models.TextField(blank=True)),
+                ("escalated_on", models.DateField(blank=True, null=True)),
+                (
+                    "commander",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="problems",
+                        to="supervision.commander",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="supervision.department",
+                    ),
+                ),
+                (
+                    "finding",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="problem",
+                        to="supervision.finding",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.household",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="monitoring.lead",
+                    ),
+                ),
+                (
+                    "owner_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "rectified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['deadline', 'id'],
+                "ordering": ["deadline", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('file_name', models.CharField(max_length=120)),
-                ('stored', models.CharField(max_length=200)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='supervision.problem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("file_name", models.CharField(max_length=120)),
+                ("stored", models.CharField(max_length=200)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "problem",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="supervision.problem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['county_code', 'problem', 'id'],
+                "ordering": ["county_code", "problem", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('town_code', models.CharField(blank=True, max_length=9)),
-                ('village_code', models.CharField(blank=True, max_length=12)),
-                ('owner_type', models.CharField(choices=[('department', 'Line department'), ('town', 'Town or street'), ('work_team', 'Resident work team'), ('cadre', 'Assisting cadre'), ('village', 'Village or community')], max_length=10)),
-                ('owner_name', models.CharField(max_length=80)),
-                ('code', models.CharField(max_length=30)),
-                ('name', models.CharField(max_length=120)),
-                ('category', models.CharField(choices=[('roads', 'Roads'), ('water', 'Water'), ('education', 'Education'), ('health', 'Health'), ('elderly', 'Elderly care'), ('sanitation', 'Sanitation'), ('livability', 'Livable villages')], max_length=12)),
-                ('kind', models.CharField(choices=[('achieved', 'Achieved'), ('plan', 'Target')], max_length=8)),
-                ('level', models.CharField(choices=[('district', 'District'), ('town', 'Town'), ('village', 'Village')], max_length=8)),
-                ('unit', models.CharField(max_length=10)),
-                ('target', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('due_on', models.DateField(blank=True, null=True)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supervision.department')),
-                ('owner_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("town_code", models.CharField(blank=True, max_length=9)),
+                ("village_code", models.CharField(blank=True, max_length=12)),
+                (
+                    "owner_type",
+                    models.CharField(
+                        choices=[
+                            ("department", "Line department"),
+                            ("town", "Town or street"),
+                            ("work_team", "Resident work team"),
+                            ("cadre", "Assisting cadre"),
+                            ("village", "Village or community"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("owner_name", models.CharField(max_length=80)),
+                ("code", models.CharField(max_length=30)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("roads", "Roads"),
+                            ("water", "Water"),
+                            ("education", "Education"),
+                            ("health", "Health"),
+                            ("elderly", "Elderly care"),
+                            ("sanitation", "Sanitation"),
+                            ("livability", "Livable villages"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("achieved", "Achieved"), ("plan", "Target")], max_length=8
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("district", "District"),
+                            ("town", "Town"),
+                            ("village", "Village"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("unit", models.CharField(max_length=10)),
+                ("target", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("due_on", models.DateField(blank=True, null=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="supervision.department",
+                    ),
+                ),
+                (
+                    "owner_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['county_code', 'kind', 'category', 'code'],
+                "ordering": ["county_code", "kind", "category", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('reported_on', models.DateField()),
-                ('value', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('reporter', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='supervision.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("reported_on", models.DateField()),
+                ("value", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="supervision.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['county_code', 'project', 'reported_on', 'id'],
+                "ordering": ["county_code", "project", "reported_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('name', models.CharField(max_length=80)),
-                ('due_on', models.DateField()),
-                ('done_on', models.DateField(blank=True, null=True)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='supervision.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("name", models.CharField(max_length=80)),
+                ("due_on", models.DateField()),
+                ("done_on", models.DateField(blank=True, null=True)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="milestones",
+                        to="supervision.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['county_code', 'project', 'due_on'],
+                "ordering": ["county_code", "project", "due_on"],
             },
         ),
         migrations.CreateModel(
-            name='ResponseDeadline',
+            name="ResponseDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(blank=True, max_length=6)),
-                ('stage', models.CharField(choices=[('verify', 'Lead verified'), ('identify', 'Identification decided'), ('measure', 'First measure started')], max_length=10)),
-                ('days', models.PositiveSmallIntegerField()),
-                ('source', models.CharField(blank=True, max_length=120)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(blank=True, max_length=6)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("verify", "Lead verified"),
+                            ("identify", "Identification decided"),
+                            ("measure", "First measure started"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("days", models.PositiveSmallIntegerField()),
+                ("source", models.CharField(blank=True, max_length=120)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('county_code', 'stage'), name='sup_deadline_stage')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("county_code", "stage"), name="sup_deadline_stage"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SupervisionVisit',
+            name="SupervisionVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('town_code', models.CharField(max_length=9)),
-                ('village_code', models.CharField(blank=True, max_length=12)),
-                ('visited_on', models.DateField()),
-                ('companions', models.CharField(blank=True, max_length=200)),
-                ('checked', models.JSONField(default=list)),
-                ('summary', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('commander', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='supervision.commander')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.household')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("town_code", models.CharField(max_length=9)),
+                ("village_code", models.CharField(blank=True, max_length=12)),
+                ("visited_on", models.DateField()),
+                ("companions", models.CharField(blank=True, max_length=200)),
+                ("checked", models.JSONField(default=list)),
+                ("summary", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "commander",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="supervision.commander",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="households.household",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-visited_on', '-id'],
+                "ordering": ["-visited_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='finding',
-            name='visit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='supervision.supervisionvisit'),
+            model_name="finding",
+            name="visit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="findings",
+                to="supervision.supervisionvisit",
+            ),
         ),
         migrations.CreateModel(
-            name='VillageFacts',
+            name="VillageFacts",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('town_code', models.CharField(max_length=9)),
-                ('village_code', models.CharField(max_length=12)),
-                ('clinics', models.PositiveSmallIntegerField(default=0)),
-                ('doctors', models.PositiveSmallIntegerField(default=0)),
-                ('waste_sorting', models.PositiveSmallIntegerField(default=0)),
-                ('as_of', models.DateField()),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("town_code", models.CharField(max_length=9)),
+                ("village_code", models.CharField(max_length=12)),
+                ("clinics", models.PositiveSmallIntegerField(default=0)),
+                ("doctors", models.PositiveSmallIntegerField(default=0)),
+                ("waste_sorting", models.PositiveSmallIntegerField(default=0)),
+                ("as_of", models.DateField()),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['county_code', 'village_code'],
+                "ordering": ["county_code", "village_code"],
             },
         ),
         migrations.CreateModel(
-            name='WorkTeam',
+            name="WorkTeam",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('town_code', models.CharField(max_length=9)),
-                ('village_code', models.CharField(max_length=12)),
-                ('size', models.PositiveSmallIntegerField(default=6)),
-                ('started_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("town_code", models.CharField(max_length=9)),
+                ("village_code", models.CharField(max_length=12)),
+                ("size", models.PositiveSmallIntegerField(default=6)),
+                ("started_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['county_code', 'village_code'],
-                'indexes': [models.Index(fields=['county_code', 'town_code'], name='sup_team_town')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('county_code', 'village_code'), name='sup_team_one_open')],
+                "ordering": ["county_code", "village_code"],
+                "indexes": [
+                    models.Index(fields=["county_code", "town_code"], name="sup_team_town")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_on__isnull", True)),
+                        fields=("county_code", "village_code"),
+                        name="sup_team_one_open",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ResponsibilityItem',
+            name="ResponsibilityItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('town_code', models.CharField(blank=True, max_length=9)),
-                ('village_code', models.CharField(blank=True, max_length=12)),
-                ('owner_type', models.CharField(choices=[('department', 'Line department'), ('town', 'Town or street'), ('work_team', 'Resident work team'), ('cadre', 'Assisting cadre'), ('village', 'Village or community')], max_length=10)),
-                ('owner_name', models.CharField(max_length=80)),
-                ('title', models.CharField(max_length=200)),
-                ('pillar', models.CharField(choices=[('food_clothing', 'Food and clothing'), ('medical', 'Basic medical care'), ('education', 'Compulsory education'), ('housing', 'Safe housing'), ('water', 'Safe drinking water'), ('income', 'Income and employment'), ('organisation', 'Organisation and work')], max_length=16)),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=6)),
-                ('done_on', models.DateField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supervision.department')),
-                ('owner_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('work_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supervision.workteam')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("town_code", models.CharField(blank=True, max_length=9)),
+                ("village_code", models.CharField(blank=True, max_length=12)),
+                (
+                    "owner_type",
+                    models.CharField(
+                        choices=[
+                            ("department", "Line department"),
+                            ("town", "Town or street"),
+                            ("work_team", "Resident work team"),
+                            ("cadre", "Assisting cadre"),
+                            ("village", "Village or community"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("owner_name", models.CharField(max_length=80)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "pillar",
+                    models.CharField(
+                        choices=[
+                            ("food_clothing", "Food and clothing"),
+                            ("medical", "Basic medical care"),
+                            ("education", "Compulsory education"),
+                            ("housing", "Safe housing"),
+                            ("water", "Safe drinking water"),
+                            ("income", "Income and employment"),
+                            ("organisation", "Organisation and work"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done")], default="open", max_length=6
+                    ),
+                ),
+                ("done_on", models.DateField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="supervision.department",
+                    ),
+                ),
+                (
+                    "owner_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="supervision.workteam",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.AddField(
-            model_name='project',
-            name='work_team',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supervision.workteam'),
+            model_name="project",
+            name="work_team",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="supervision.workteam",
+            ),
         ),
         migrations.AddField(
-            model_name='problem',
-            name='work_team',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='supervision.workteam'),
+            model_name="problem",
+            name="work_team",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="supervision.workteam",
+            ),
         ),
         migrations.CreateModel(
-            name='WorkTeamMember',
+            name="WorkTeamMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('village_code', models.CharField(max_length=12)),
-                ('staff_no', models.CharField(max_length=30)),
-                ('name', models.CharField(max_length=60)),
-                ('role', models.CharField(choices=[('first_secretary', 'First secretary'), ('member', 'Team member')], max_length=16)),
-                ('home_unit', models.CharField(max_length=80)),
-                ('level', models.CharField(choices=[('municipal', 'Municipal'), ('district', 'District'), ('town', 'Town')], max_length=10)),
-                ('started_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='supervision.workteam')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("village_code", models.CharField(max_length=12)),
+                ("staff_no", models.CharField(max_length=30)),
+                ("name", models.CharField(max_length=60)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("first_secretary", "First secretary"), ("member", "Team member")],
+                        max_length=16,
+                    ),
+                ),
+                ("home_unit", models.CharField(max_length=80)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("municipal", "Municipal"),
+                            ("district", "District"),
+                            ("town", "Town"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("started_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="supervision.workteam",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['county_code', 'team', 'role', 'name'],
+                "ordering": ["county_code", "team", "role", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='commander',
-            constraint=models.UniqueConstraint(fields=('county_code', 'name'), name='sup_commander_name'),
+            model_name="commander",
+            constraint=models.UniqueConstraint(
+                fields=("county_code", "name"), name="sup_commander_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commandertown',
-            constraint=models.UniqueConstraint(fields=('county_code', 'town_code', 'commander'), name='sup_cmd_town'),
+            model_name="commandertown",
+            constraint=models.UniqueConstraint(
+                fields=("county_code", "town_code", "commander"), name="sup_cmd_town"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commanderdepartment',
-            constraint=models.UniqueConstraint(fields=('county_code', 'department', 'commander'), name='sup_cmd_dept'),
+            model_name="commanderdepartment",
+            constraint=models.UniqueConstraint(
+                fields=("county_code", "department", "commander"), name="sup_cmd_dept"
+            ),
         ),
         migrations.AddIndex(
-            model_name='grouptown',
-            index=models.Index(fields=['county_code', 'town_code', 'since'], name='sup_grouptown_town'),
+            model_name="grouptown",
+            index=models.Index(
+                fields=["county_code", "town_code", "since"], name="sup_grouptown_town"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='grouptown',
-            constraint=models.UniqueConstraint(fields=('county_code', 'town_code', 'since'), name='sup_grouptown_since'),
+            model_name="grouptown",
+            constraint=models.UniqueConstraint(
+                fields=("county_code", "town_code", "since"), name="sup_grouptown_since"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='grouptown',
-            constraint=models.CheckConstraint(condition=models.Q(('until__isnull', True), ('until__gte', models.F('since')), _connector='OR'), name='sup_grouptown_dates'),
+            model_name="grouptown",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("until__isnull", True), ("until__gte", models.F("since")), _connector="OR"
+                ),
+                name="sup_grouptown_dates",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='memberunit',
-            constraint=models.UniqueConstraint(fields=('county_code', 'name'), name='sup_unit_name'),
+            model_name="memberunit",
+            constraint=models.UniqueConstraint(
+                fields=("county_code", "name"), name="sup_unit_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='evidence',
-            index=models.Index(fields=['county_code', 'problem'], name='sup_evidence_problem'),
+            model_name="evidence",
+            index=models.Index(fields=["county_code", "problem"], name="sup_evidence_problem"),
         ),
         migrations.AddIndex(
-            model_name='progressreport',
-            index=models.Index(fields=['county_code', 'project', 'reported_on'], name='sup_report_proj'),
+            model_name="progressreport",
+            index=models.Index(
+                fields=["county_code", "project", "reported_on"], name="sup_report_proj"
+            ),
         ),
         migrations.AddIndex(
-            model_name='milestone',
-            index=models.Index(fields=['county_code', 'project'], name='sup_milestone_proj'),
+            model_name="milestone",
+            index=models.Index(fields=["county_code", "project"], name="sup_milestone_proj"),
         ),
         migrations.AddIndex(
-            model_name='supervisionvisit',
-            index=models.Index(fields=['county_code', 'town_code', 'visited_on'], name='sup_visit_town'),
+            model_name="supervisionvisit",
+            index=models.Index(
+                fields=["county_code", "town_code", "visited_on"], name="sup_visit_town"
+            ),
         ),
         migrations.AddIndex(
-            model_name='supervisionvisit',
-            index=models.Index(fields=['county_code', 'commander', 'visited_on'], name='sup_visit_cmd'),
+            model_name="supervisionvisit",
+            index=models.Index(
+                fields=["county_code", "commander", "visited_on"], name="sup_visit_cmd"
+            ),
         ),
         migrations.AddIndex(
-            model_name='finding',
-            index=models.Index(fields=['county_code', 'visit'], name='sup_finding_visit'),
+            model_name="finding",
+            index=models.Index(fields=["county_code", "visit"], name="sup_finding_visit"),
         ),
         migrations.AddIndex(
-            model_name='villagefacts',
-            index=models.Index(fields=['county_code', 'town_code'], name='sup_facts_town'),
+            model_name="villagefacts",
+            index=models.Index(fields=["county_code", "town_code"], name="sup_facts_town"),
         ),
         migrations.AddConstraint(
-            model_name='villagefacts',
-            constraint=models.UniqueConstraint(fields=('county_code', 'village_code'), name='sup_facts_village'),
+            model_name="villagefacts",
+            constraint=models.UniqueConstraint(
+                fields=("county_code", "village_code"), name="sup_facts_village"
+            ),
         ),
         migrations.AddIndex(
-            model_name='responsibilityitem',
-            index=models.Index(fields=['county_code', 'status', 'due_on'], name='sup_item_county'),
+            model_name="responsibilityitem",
+            index=models.Index(fields=["county_code", "status", "due_on"], name="sup_item_county"),
         ),
         migrations.AddIndex(
-            model_name='responsibilityitem',
-            index=models.Index(fields=['county_code', 'town_code', 'status'], name='sup_item_town'),
+            model_name="responsibilityitem",
+            index=models.Index(fields=["county_code", "town_code", "status"], name="sup_item_town"),
         ),
         migrations.AddIndex(
-            model_name='responsibilityitem',
-            index=models.Index(fields=['county_code', 'department', 'status'], name='sup_item_dept'),
+            model_name="responsibilityitem",
+            index=models.Index(
+                fields=["county_code", "department", "status"], name="sup_item_dept"
+            ),
         ),
         migrations.AddIndex(
-            model_name='responsibilityitem',
-            index=models.Index(fields=['county_code', 'owner_user', 'status'], name='sup_item_user'),
+            model_name="responsibilityitem",
+            index=models.Index(
+                fields=["county_code", "owner_user", "status"], name="sup_item_user"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.UniqueConstraint(fields=('county_code', 'code'), name='sup_project_code'),
+            model_name="project",
+            constraint=models.UniqueConstraint(
+                fields=("county_code", "code"), name="sup_project_code"
+            ),
         ),
         migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(fields=['county_code', 'status', 'deadline'], name='sup_prob_county'),
+            model_name="problem",
+            index=models.Index(
+                fields=["county_code", "status", "deadline"], name="sup_prob_county"
+            ),
         ),
         migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(fields=['county_code', 'town_code', 'status'], name='sup_prob_town'),
+            model_name="problem",
+            index=models.Index(fields=["county_code", "town_code", "status"], name="sup_prob_town"),
         ),
         migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(fields=['county_code', 'department', 'status'], name='sup_prob_dept'),
+            model_name="problem",
+            index=models.Index(
+                fields=["county_code", "department", "status"], name="sup_prob_dept"
+            ),
         ),
         migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(fields=['county_code', 'commander', 'status'], name='sup_prob_cmd'),
+            model_name="problem",
+            index=models.Index(fields=["county_code", "commander", "status"], name="sup_prob_cmd"),
         ),
         migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(fields=['county_code', 'owner_user', 'status'], name='sup_prob_user'),
+            model_name="problem",
+            index=models.Index(
+                fields=["county_code", "owner_user", "status"], name="sup_prob_user"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='problem',
-            constraint=models.CheckConstraint(condition=models.Q(('deadline__gte', models.F('found_on'))), name='sup_prob_deadline'),
+            model_name="problem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("deadline__gte", models.F("found_on"))),
+                name="sup_prob_deadline",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='problem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'verified'), _negated=True), models.Q(('rectification', ''), _negated=True), _connector='OR'), name='sup_prob_evidence'),
+            model_name="problem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "verified"), _negated=True),
+                    models.Q(("rectification", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="sup_prob_evidence",
+            ),
         ),
         migrations.AddIndex(
-            model_name='workteammember',
-            index=models.Index(fields=['county_code', 'staff_no', 'started_on'], name='sup_member_staff'),
+            model_name="workteammember",
+            index=models.Index(
+                fields=["county_code", "staff_no", "started_on"], name="sup_member_staff"
+            ),
         ),
         migrations.AddIndex(
-            model_name='workteammember',
-            index=models.Index(fields=['county_code', 'village_code'], name='sup_member_village'),
+            model_name="workteammember",
+            index=models.Index(fields=["county_code", "village_code"], name="sup_member_village"),
         ),
         migrations.AddConstraint(
-            model_name='workteammember',
-            constraint=models.UniqueConstraint(fields=('county_code', 'staff_no', 'started_on'), name='sup_member_start'),
+            model_name="workteammember",
+            constraint=models.UniqueConstraint(
+                fields=("county_code", "staff_no", "started_on"), name="sup_member_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workteammember',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='sup_member_dates'),
+            model_name="workteammember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    ("ended_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="sup_member_dates",
+            ),
         ),
     ]

@@ -58,8 +58,13 @@ def owner_of(actor: User | None, county_code: str, owner_type: str, ref: Any) ->
     if owner_type not in OwnerType.values:
         raise bad("owner_type", "责任主体类型", "Owner type")
     required(ref if not isinstance(ref, int) else str(ref), "owner", "责任主体", "Owner")
-    base: dict[str, Any] = {"department": None, "work_team": None, "owner_user": None,
-                            "town_code": "", "village_code": ""}  # fmt: skip
+    base: dict[str, Any] = {
+        "department": None,
+        "work_team": None,
+        "owner_user": None,
+        "town_code": "",
+        "village_code": "",
+    }
     try:
         if owner_type == OwnerType.DEPARTMENT:
             dept = Department.objects.get(pk=int(ref), county_code=county_code)
@@ -71,22 +76,31 @@ def owner_of(actor: User | None, county_code: str, owner_type: str, ref: Any) ->
             village = region(
                 actor, str(ref), level="village", field="owner", zh="责任主体", en="Owner"
             )
-            base.update(town_code=village.town_code, village_code=village.code,
-                        owner_name=village.name)  # fmt: skip
+            base.update(
+                town_code=village.town_code, village_code=village.code, owner_name=village.name
+            )
         elif owner_type == OwnerType.WORK_TEAM:
             team = WorkTeam.objects.get(pk=int(ref), county_code=county_code)
             name = Division.objects.filter(code=team.village_code).values_list("name", flat=True)
-            base.update(work_team=team, town_code=team.town_code, village_code=team.village_code,
-                        owner_name=f"{name.first() or team.village_code}驻村工作队")  # fmt: skip
+            base.update(
+                work_team=team,
+                town_code=team.town_code,
+                village_code=team.village_code,
+                owner_name=f"{name.first() or team.village_code}驻村工作队",
+            )
         else:
             user = User.objects.get(pk=int(ref), role=Role.CADRE, is_active=True)
             codes = user.region
-            base.update(owner_user=user, owner_name=user.full_name or user.username,
-                        town_code=codes.town_code if codes else "",
-                        village_code=codes.village_code if codes else "")  # fmt: skip
+            base.update(
+                owner_user=user,
+                owner_name=user.full_name or user.username,
+                town_code=codes.town_code if codes else "",
+                village_code=codes.village_code if codes else "",
+            )
     except (Department.DoesNotExist, WorkTeam.DoesNotExist, User.DoesNotExist, ValueError) as e:
         raise bad("owner", "责任主体", "Owner") from e
     if base["town_code"] and not base["town_code"].startswith(county_code):
-        raise DomainError(SupervisionErrorCode.NOT_IN_COUNTY, field="owner", field_zh="责任主体",
-                          field_en="Owner")  # fmt: skip
+        raise DomainError(
+            SupervisionErrorCode.NOT_IN_COUNTY, field="owner", field_zh="责任主体", field_en="Owner"
+        )
     return Owner(owner_type, base)

@@ -72,16 +72,31 @@ def project_create(
         raise bad("code", "项目编号（重复）", "Project number (duplicate)")
     with transaction.atomic():
         project = Project.objects.create(
-            county_code=county, code=code.strip(), name=name.strip(), category=category,
-            kind=kind, level=level, unit=unit.strip(), target=value, due_on=due_on,
-            owner_type=who.owner_type, **who.fields,
-        )  # fmt: skip
-        Milestone.objects.bulk_create(
-            [Milestone(county_code=county, project=project, name=m, due_on=d)
-             for m, d in milestones]  # fmt: skip
+            county_code=county,
+            code=code.strip(),
+            name=name.strip(),
+            category=category,
+            kind=kind,
+            level=level,
+            unit=unit.strip(),
+            target=value,
+            due_on=due_on,
+            owner_type=who.owner_type,
+            **who.fields,
         )
-        record(AuditEventType.SUPERVISION_RECORD, actor=actor, obj=project,
-               username="" if actor else "命令行 CLI", detail={"kind": "project"})  # fmt: skip
+        Milestone.objects.bulk_create(
+            [
+                Milestone(county_code=county, project=project, name=m, due_on=d)
+                for m, d in milestones
+            ]
+        )
+        record(
+            AuditEventType.SUPERVISION_RECORD,
+            actor=actor,
+            obj=project,
+            username="" if actor else "命令行 CLI",
+            detail={"kind": "project"},
+        )
     return project
 
 
@@ -91,8 +106,9 @@ def progress_report(
     """The project's cumulative value; above 100 % of the target only with a note."""
     require_allowed(policies.can_report_progress(actor), actor, "progress_report")
     if project.village_code:
-        region(actor, project.village_code, level="village", field="project", zh="项目",
-               en="Project")  # fmt: skip
+        region(
+            actor, project.village_code, level="village", field="project", zh="项目", en="Project"
+        )
     elif project.town_code:
         region(actor, project.town_code, level="town", field="project", zh="项目", en="Project")
     required(reported_on, "reported_on", "填报日期", "Report date")
@@ -101,18 +117,32 @@ def progress_report(
     amount = _number(value, "value", "进度", "Progress")
     if domain.over_target(amount, project.target) and not note.strip():
         raise DomainError(
-            SupervisionErrorCode.OVER_TARGET, field="value", value=f"{amount:,}",
-            target=f"{project.target:,}", unit=project.unit,
-        )  # fmt: skip
+            SupervisionErrorCode.OVER_TARGET,
+            field="value",
+            value=f"{amount:,}",
+            target=f"{project.target:,}",
+            unit=project.unit,
+        )
     with transaction.atomic():
         report = ProgressReport.objects.create(
-            county_code=project.county_code, project=project, reported_on=reported_on,
-            value=amount, note=note.strip()[:200], reporter=actor,
-        )  # fmt: skip
-        record(AuditEventType.SUPERVISION_PROGRESS, actor=actor, obj=report,
-               username="" if actor else "命令行 CLI",
-               detail={"project": project.code, "value": str(amount),
-                       "reported_on": reported_on.isoformat()})  # fmt: skip
+            county_code=project.county_code,
+            project=project,
+            reported_on=reported_on,
+            value=amount,
+            note=note.strip()[:200],
+            reporter=actor,
+        )
+        record(
+            AuditEventType.SUPERVISION_PROGRESS,
+            actor=actor,
+            obj=report,
+            username="" if actor else "命令行 CLI",
+            detail={
+                "project": project.code,
+                "value": str(amount),
+                "reported_on": reported_on.isoformat(),
+            },
+        )
     return report
 
 
@@ -123,8 +153,13 @@ def milestone_done(*, actor: User | None, milestone: Milestone, done_on: date) -
     with transaction.atomic():
         milestone.done_on = done_on
         milestone.save(update_fields=["done_on"])
-        record(AuditEventType.SUPERVISION_PROGRESS, actor=actor, obj=milestone,
-               username="" if actor else "命令行 CLI", detail={"milestone": milestone.name})  # fmt: skip
+        record(
+            AuditEventType.SUPERVISION_PROGRESS,
+            actor=actor,
+            obj=milestone,
+            username="" if actor else "命令行 CLI",
+            detail={"milestone": milestone.name},
+        )
     return milestone
 
 
@@ -139,16 +174,31 @@ def village_facts_record(
 ) -> VillageFacts:
     require_allowed(policies.can_report_progress(actor), actor, "village_facts_record")
     village = region(actor, village_code, level="village", field="village", zh="村", en="Village")
-    for value, field, zh in ((clinics, "clinics", "标准化卫生室"), (doctors, "doctors", "合格村医"),
-                             (waste_sorting, "waste_sorting", "垃圾分类")):  # fmt: skip
+    for value, field, zh in (
+        (clinics, "clinics", "标准化卫生室"),
+        (doctors, "doctors", "合格村医"),
+        (waste_sorting, "waste_sorting", "垃圾分类"),
+    ):
         if not isinstance(value, int) or not 0 <= value <= 99:
             raise bad(field, zh, field)
     with transaction.atomic():
         facts, _ = VillageFacts.objects.update_or_create(
-            county_code=village.county_code, village_code=village.code,
-            defaults={"town_code": village.town_code, "clinics": clinics, "doctors": doctors,
-                      "waste_sorting": waste_sorting, "as_of": as_of, "recorded_by": actor},
-        )  # fmt: skip
-        record(AuditEventType.SUPERVISION_PROGRESS, actor=actor, obj=facts,
-               username="" if actor else "命令行 CLI", detail={"village": village.code})  # fmt: skip
+            county_code=village.county_code,
+            village_code=village.code,
+            defaults={
+                "town_code": village.town_code,
+                "clinics": clinics,
+                "doctors": doctors,
+                "waste_sorting": waste_sorting,
+                "as_of": as_of,
+                "recorded_by": actor,
+            },
+        )
+        record(
+            AuditEventType.SUPERVISION_PROGRESS,
+            actor=actor,
+            obj=facts,
+            username="" if actor else "命令行 CLI",
+            detail={"village": village.code},
+        )
     return facts

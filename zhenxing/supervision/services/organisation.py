@@ -31,8 +31,13 @@ from zhenxing.supervision.services._common import bad, county_of, region, requir
 
 
 def _audit(actor: User | None, obj: object, kind: str, **detail: object) -> None:
-    record(AuditEventType.SUPERVISION_RECORD, actor=actor, obj=obj,
-           username="" if actor else "命令行 CLI", detail={"kind": kind, **detail})  # fmt: skip
+    record(
+        AuditEventType.SUPERVISION_RECORD,
+        actor=actor,
+        obj=obj,
+        username="" if actor else "命令行 CLI",
+        detail={"kind": kind, **detail},
+    )
 
 
 def department_create(*, actor: User | None, name: str, county_code: str = "") -> Department:
@@ -53,11 +58,16 @@ def group_create(
     required(name, "name", "扶贫集团名称", "Group name")
     names = [u.strip() for u in units if u.strip()]
     if not names:
-        raise DomainError(SupervisionErrorCode.REQUIRED, field="units", field_zh="成员单位",
-                          field_en="Member units")  # fmt: skip
-    if len(set(names)) != len(names) or MemberUnit.objects.filter(
-        county_code=county, name__in=names
-    ).exists():
+        raise DomainError(
+            SupervisionErrorCode.REQUIRED,
+            field="units",
+            field_zh="成员单位",
+            field_en="Member units",
+        )
+    if (
+        len(set(names)) != len(names)
+        or MemberUnit.objects.filter(county_code=county, name__in=names).exists()
+    ):
         raise bad("units", "成员单位（重复）", "Member units (duplicate)")
     with transaction.atomic():
         group = AssistanceGroup.objects.create(
@@ -83,8 +93,9 @@ def group_assign_town(
     town = region(actor, town_code, level="town", field="town", zh="乡镇", en="Town")
     required(since, "since", "起始日期", "Since")
     if until is not None and until < since:
-        raise DomainError(SupervisionErrorCode.DATES, field="until", field_zh="截止日期",
-                          field_en="Until")  # fmt: skip
+        raise DomainError(
+            SupervisionErrorCode.DATES, field="until", field_zh="截止日期", field_en="Until"
+        )
     with transaction.atomic():
         held = list(
             GroupTown.objects.select_for_update()
@@ -94,13 +105,20 @@ def group_assign_town(
         for row in held:
             if domain.periods_overlap(row.since, row.until, since, until):
                 raise DomainError(
-                    SupervisionErrorCode.TOWN_HAS_GROUP, field="town", town=town.name,
-                    group=row.group.name, since=row.since.isoformat(),
-                )  # fmt: skip
+                    SupervisionErrorCode.TOWN_HAS_GROUP,
+                    field="town",
+                    town=town.name,
+                    group=row.group.name,
+                    since=row.since.isoformat(),
+                )
         assignment = GroupTown.objects.create(
-            county_code=group.county_code, group=group, town_code=town.code, since=since,
-            until=until, created_by=actor,
-        )  # fmt: skip
+            county_code=group.county_code,
+            group=group,
+            town_code=town.code,
+            since=since,
+            until=until,
+            created_by=actor,
+        )
         _audit(actor, assignment, "group_town", town=town.code, since=since.isoformat())
     return assignment
 
@@ -118,9 +136,12 @@ def work_team_create(
         ).exists():
             raise bad("village", "村（已有在驻工作队）", "Village (already has a team)")
         team = WorkTeam.objects.create(
-            county_code=village.county_code, town_code=village.town_code,
-            village_code=village.code, size=size, started_on=started_on,
-        )  # fmt: skip
+            county_code=village.county_code,
+            town_code=village.town_code,
+            village_code=village.code,
+            size=size,
+            started_on=started_on,
+        )
         _audit(actor, team, "work_team", village=village.code)
     return team
 
@@ -147,8 +168,9 @@ def work_team_member_add(
     if level not in CadreLevel.values:
         raise bad("level", "派出层级", "Level")
     if ended_on is not None and ended_on < started_on:
-        raise DomainError(SupervisionErrorCode.DATES, field="ended_on", field_zh="离村日期",
-                          field_en="Left on")  # fmt: skip
+        raise DomainError(
+            SupervisionErrorCode.DATES, field="ended_on", field_zh="离村日期", field_en="Left on"
+        )
     region(actor, team.village_code, level="village", field="village", zh="村", en="Village")
     with transaction.atomic():
         stints = WorkTeamMember.objects.select_for_update().filter(
@@ -157,15 +179,24 @@ def work_team_member_add(
         for stint in stints:
             if domain.periods_overlap(stint.started_on, stint.ended_on, started_on, ended_on):
                 raise DomainError(
-                    SupervisionErrorCode.MEMBER_ELSEWHERE, field="staff_no",
-                    staff_no=staff_no.strip(), start=stint.started_on.isoformat(),
+                    SupervisionErrorCode.MEMBER_ELSEWHERE,
+                    field="staff_no",
+                    staff_no=staff_no.strip(),
+                    start=stint.started_on.isoformat(),
                     village=stint.village_code,
-                )  # fmt: skip
+                )
         member = WorkTeamMember.objects.create(
-            county_code=team.county_code, team=team, village_code=team.village_code,
-            staff_no=staff_no.strip(), name=name.strip(), role=role,
-            home_unit=home_unit.strip(), level=level, started_on=started_on, ended_on=ended_on,
-        )  # fmt: skip
+            county_code=team.county_code,
+            team=team,
+            village_code=team.village_code,
+            staff_no=staff_no.strip(),
+            name=name.strip(),
+            role=role,
+            home_unit=home_unit.strip(),
+            level=level,
+            started_on=started_on,
+            ended_on=ended_on,
+        )
         _audit(actor, member, "work_team_member", village=team.village_code, role=role)
     return member
 
@@ -184,8 +215,9 @@ def commander_create(
     county = county_of(actor, county_code)
     required(name, "name", "姓名", "Name")
     required(title, "title", "职务", "Title")
-    towns = [region(actor, c, level="town", field="towns", zh="督战乡镇", en="Towns")
-             for c in town_codes]  # fmt: skip
+    towns = [
+        region(actor, c, level="town", field="towns", zh="督战乡镇", en="Towns") for c in town_codes
+    ]
     if any(d.county_code != county for d in departments):
         raise bad("departments", "督战部门", "Departments")
     with transaction.atomic():
@@ -193,12 +225,16 @@ def commander_create(
             county_code=county, name=name.strip(), title=title.strip(), user=user
         )
         CommanderTown.objects.bulk_create(
-            [CommanderTown(county_code=county, commander=commander, town_code=t.code)
-             for t in towns]  # fmt: skip
+            [
+                CommanderTown(county_code=county, commander=commander, town_code=t.code)
+                for t in towns
+            ]
         )
         CommanderDepartment.objects.bulk_create(
-            [CommanderDepartment(county_code=county, commander=commander, department=d)
-             for d in departments]  # fmt: skip
+            [
+                CommanderDepartment(county_code=county, commander=commander, department=d)
+                for d in departments
+            ]
         )
         _audit(actor, commander, "commander", towns=len(towns), departments=len(departments))
     return commander

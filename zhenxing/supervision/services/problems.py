@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
 
 from zhenxing.accounts.access import require_allowed
 from zhenxing.accounts.models import User
@@ -40,13 +39,22 @@ from zhenxing.supervision.services._common import bad, county_of, owner_of, regi
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # Evidence files: photos and scans by their first bytes, or an office sheet.
-_EVIDENCE_MAGIC = {".pdf": (b"%PDF-",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
-                   ".png": (b"\x89PNG\r\n\x1a\n",)}  # fmt: skip
+_EVIDENCE_MAGIC = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
 
 
 def _audit(actor: User | None, obj: object, kind: str, **detail: object) -> None:
-    record(AuditEventType.SUPERVISION_RECORD, actor=actor, obj=obj,
-           username="" if actor else "命令行 CLI", detail={"kind": kind, **detail})  # fmt: skip
+    record(
+        AuditEventType.SUPERVISION_RECORD,
+        actor=actor,
+        obj=obj,
+        username="" if actor else "命令行 CLI",
+        detail={"kind": kind, **detail},
+    )
 
 
 @dataclass(frozen=True)
@@ -87,8 +95,9 @@ def visit_record(
         raise bad("town", "乡镇", "Town")
     village_code = village_code.strip()
     if village_code:
-        village = region(actor, village_code, level="village", field="village", zh="村",
-                         en="Village")  # fmt: skip
+        village = region(
+            actor, village_code, level="village", field="village", zh="村", en="Village"
+        )
         if village.town_code != town.code:
             raise bad("village", "村", "Village")
     _household(actor, household)
@@ -105,15 +114,28 @@ def visit_record(
         _household(actor, draft.household)
     with transaction.atomic():
         visit = SupervisionVisit.objects.create(
-            county_code=town.county_code, town_code=town.code, village_code=village_code,
-            household=household, visited_on=visited_on, commander=commander,
-            companions=companions.strip()[:200], checked=list(dict.fromkeys(checked)),
-            summary=summary.strip(), recorded_by=actor,
-        )  # fmt: skip
+            county_code=town.county_code,
+            town_code=town.code,
+            village_code=village_code,
+            household=household,
+            visited_on=visited_on,
+            commander=commander,
+            companions=companions.strip()[:200],
+            checked=list(dict.fromkeys(checked)),
+            summary=summary.strip(),
+            recorded_by=actor,
+        )
         Finding.objects.bulk_create(
-            [Finding(county_code=visit.county_code, visit=visit,
-                     check_item=catalogue[d.check], household=d.household or household,
-                     text=d.text.strip()) for d in drafts]  # fmt: skip
+            [
+                Finding(
+                    county_code=visit.county_code,
+                    visit=visit,
+                    check_item=catalogue[d.check],
+                    household=d.household or household,
+                    text=d.text.strip(),
+                )
+                for d in drafts
+            ]
         )
         _audit(actor, visit, "visit", findings=len(drafts))
     return visit
@@ -132,13 +154,17 @@ def problem_assign(
     require_allowed(policies.can_assign_problem(actor), actor, "problem_assign")
     visit = finding.visit
     if not owner:
-        raise DomainError(SupervisionErrorCode.REQUIRED, field="owner", field_zh="责任主体",
-                          field_en="Owner")  # fmt: skip
+        raise DomainError(
+            SupervisionErrorCode.REQUIRED, field="owner", field_zh="责任主体", field_en="Owner"
+        )
     required(deadline, "deadline", "整改期限", "Deadline")
     assert deadline is not None  # noqa: S101 — narrowed by `required`
     if deadline < visit.visited_on:
-        raise DomainError(SupervisionErrorCode.DEADLINE_BEFORE_VISIT, field="deadline",
-                          visited=visit.visited_on.isoformat())  # fmt: skip
+        raise DomainError(
+            SupervisionErrorCode.DEADLINE_BEFORE_VISIT,
+            field="deadline",
+            visited=visit.visited_on.isoformat(),
+        )
     if Problem.objects.filter(finding=finding).exists():
         raise bad("finding", "发现（已交办）", "Finding (already assigned)")
     who = owner_of(actor, visit.county_code, owner_type, owner)
@@ -147,20 +173,28 @@ def problem_assign(
     codes["village_code"] = codes["village_code"] or visit.village_code
     with transaction.atomic():
         problem = Problem.objects.create(
-            county_code=visit.county_code, owner_type=who.owner_type, finding=finding,
-            commander=visit.commander, household=finding.household,
-            title=(title or finding.text).strip()[:200], found_on=visit.visited_on,
-            deadline=deadline, created_by=actor, **codes,
-        )  # fmt: skip
+            county_code=visit.county_code,
+            owner_type=who.owner_type,
+            finding=finding,
+            commander=visit.commander,
+            household=finding.household,
+            title=(title or finding.text).strip()[:200],
+            found_on=visit.visited_on,
+            deadline=deadline,
+            created_by=actor,
+            **codes,
+        )
         if finding.household is not None and finding.check_item.household_hardship:
             from zhenxing.monitoring.models import Channel
             from zhenxing.monitoring.services import lead_record
 
             problem.lead = lead_record(
                 actor=actor,  # type: ignore[arg-type]
-                household=finding.household, channel=Channel.SUPERVISION,
-                detail=f"督战发现：{problem.title}"[:300], found_on=visit.visited_on,
-            )  # fmt: skip
+                household=finding.household,
+                channel=Channel.SUPERVISION,
+                detail=f"督战发现：{problem.title}"[:300],
+                found_on=visit.visited_on,
+            )
             problem.save(update_fields=["lead"])
         _audit(actor, problem, "problem", owner_type=who.owner_type, lead=problem.lead_id)
     return problem
@@ -169,8 +203,11 @@ def problem_assign(
 def _locked(problem: Problem, *expected: str) -> Problem:
     fresh = Problem.objects.select_for_update().get(pk=problem.pk, county_code=problem.county_code)
     if fresh.status not in expected:
-        raise DomainError(SupervisionErrorCode.WRONG_STATUS, status=fresh.get_status_display(),
-                          status_en=fresh.status)  # fmt: skip
+        raise DomainError(
+            SupervisionErrorCode.WRONG_STATUS,
+            status=fresh.get_status_display(),
+            status_en=fresh.status,
+        )
     return fresh
 
 
@@ -239,10 +276,13 @@ def problem_evidence_add(
             check_upload(stored, name=name)
         with transaction.atomic():
             evidence = Evidence.objects.create(
-                county_code=problem.county_code, problem=problem, file_name=Path(name).name[:120],
-                stored=str(stored.relative_to(private_root("supervision"))), size=size,
+                county_code=problem.county_code,
+                problem=problem,
+                file_name=Path(name).name[:120],
+                stored=str(stored.relative_to(private_root("supervision"))),
+                size=size,
                 uploaded_by=actor,
-            )  # fmt: skip
+            )
             _audit(actor, evidence, "evidence", problem=problem.pk, size=size)
     except BaseException:
         stored.unlink(missing_ok=True)
@@ -256,12 +296,21 @@ def problems_escalate(*, actor: User | None, county_code: str, today: date | Non
     require_allowed(policies.can_manage_items(actor), actor, "problems_escalate")
     day = today or business_today()
     with transaction.atomic():
-        n = Problem.objects.filter(
-            county_code=county_code, deadline__lt=day, escalated_on__isnull=True
-        ).exclude(status=ProblemStatus.VERIFIED).update(escalated_on=day)
-        record(AuditEventType.SUPERVISION_RECORD, actor=actor, object_type="county",
-               object_id=county_code, username="" if actor else "命令行 CLI",
-               detail={"kind": "escalate", "problems": n})  # fmt: skip
+        n = (
+            Problem.objects.filter(
+                county_code=county_code, deadline__lt=day, escalated_on__isnull=True
+            )
+            .exclude(status=ProblemStatus.VERIFIED)
+            .update(escalated_on=day)
+        )
+        record(
+            AuditEventType.SUPERVISION_RECORD,
+            actor=actor,
+            object_type="county",
+            object_id=county_code,
+            username="" if actor else "命令行 CLI",
+            detail={"kind": "escalate", "problems": n},
+        )
     return n
 
 
@@ -281,15 +330,22 @@ def item_create(
     if pillar not in Pillar.values:
         raise bad("pillar", "保障类别", "Area")
     if not owner:
-        raise DomainError(SupervisionErrorCode.REQUIRED, field="owner", field_zh="责任主体",
-                          field_en="Owner")  # fmt: skip
+        raise DomainError(
+            SupervisionErrorCode.REQUIRED, field="owner", field_zh="责任主体", field_en="Owner"
+        )
     required(due_on, "due_on", "完成时限", "Due date")
+    assert due_on is not None  # noqa: S101 — narrowed by `required`
     who = owner_of(actor, county, owner_type, owner)
     with transaction.atomic():
         item = ResponsibilityItem.objects.create(
-            county_code=county, title=title.strip()[:200], pillar=pillar,
-            owner_type=who.owner_type, due_on=due_on, created_by=actor, **who.fields,
-        )  # fmt: skip
+            county_code=county,
+            title=title.strip()[:200],
+            pillar=pillar,
+            owner_type=who.owner_type,
+            due_on=due_on,
+            created_by=actor,
+            **who.fields,
+        )
         _audit(actor, item, "item", owner_type=who.owner_type)
     return item
 
