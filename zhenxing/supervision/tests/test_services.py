@@ -114,7 +114,8 @@ def test_rectification_verified_by_its_owner_is_refused(world: SupWorld) -> None
         services.problem_verify(actor=_as_verifier(cadre), problem=problem, accept=True)
     assert err.value.code == SupervisionErrorCode.VERIFIER_IS_OWNER
     problem.refresh_from_db()
-    assert problem.status == ProblemStatus.RECTIFIED and problem.verified_by is None
+    assert problem.status == ProblemStatus.RECTIFIED
+    assert problem.verified_by is None
 
 
 def _as_verifier(user: Any) -> Any:
@@ -158,7 +159,8 @@ def test_refused_verification_goes_back_to_the_owner(world: SupWorld) -> None:
     back = services.problem_verify(
         actor=world.users["supervisor"], problem=problem, accept=False, note="佐证不足"
     )
-    assert back.status == ProblemStatus.OPEN and back.verification_note == "佐证不足"
+    assert back.status == ProblemStatus.OPEN
+    assert back.verification_note == "佐证不足"
 
 
 def test_progress_above_target_needs_a_note(world: SupWorld) -> None:
@@ -167,7 +169,8 @@ def test_progress_above_target_needs_a_note(world: SupWorld) -> None:
         services.progress_report(
             actor=world.users["district"], project=project, reported_on=TODAY, value="301"
         )
-    assert err.value.field == "value" and "100%" in err.value.message_zh
+    assert err.value.field == "value"
+    assert "100%" in err.value.message_zh
     assert not ProgressReport.objects.exists()
     report = services.progress_report(
         actor=world.users["district"],
@@ -202,7 +205,8 @@ def test_member_in_two_villages_at_once_is_refused(world: SupWorld) -> None:
     _member(world, team_a, ended_on=date(2025, 6, 30))
     with pytest.raises(DomainError) as err:
         _member(world, team_b, started_on=date(2025, 6, 30))
-    assert err.value.field == "staff_no" and "人员编号" in err.value.message_zh
+    assert err.value.field == "staff_no"
+    assert "人员编号" in err.value.message_zh
     assert WorkTeamMember.objects.count() == 1
     # the day after the first stint ended is fine
     _member(world, team_b, started_on=date(2025, 7, 1))
@@ -223,12 +227,14 @@ def test_town_given_two_groups_for_the_same_period_is_refused(world: SupWorld) -
     )
     with pytest.raises(DomainError) as err:
         services.group_assign_town(actor=district, group=g2, town_code=town, since=date(2020, 6, 1))
-    assert err.value.field == "town" and "第一扶贫集团" in err.value.message_zh
+    assert err.value.field == "town"
+    assert "第一扶贫集团" in err.value.message_zh
     assert GroupTown.objects.count() == 1
     later = services.group_assign_town(
         actor=district, group=g2, town_code=town, since=date(2021, 1, 1)
     )
-    assert GroupTown.objects.filter(town_code=town).count() == 2 and later.until is None
+    assert GroupTown.objects.filter(town_code=town).count() == 2
+    assert later.until is None
 
 
 def test_hardship_problem_raises_a_supervision_lead(world: SupWorld) -> None:
@@ -239,7 +245,8 @@ def test_hardship_problem_raises_a_supervision_lead(world: SupWorld) -> None:
     # then a monitoring lead of the supervision channel exists for a1, found on the visit day
     lead = Lead.objects.get(household=world.a1)
     assert problem.lead == lead
-    assert lead.channel == Channel.SUPERVISION and lead.found_on == VISIT_DAY
+    assert lead.channel == Channel.SUPERVISION
+    assert lead.found_on == VISIT_DAY
 
 
 def test_organisational_problem_raises_no_lead(world: SupWorld) -> None:
@@ -303,7 +310,8 @@ def test_item_owner_resolution_and_refusals(world: SupWorld) -> None:
         owner=world.regions.village_a1.code,
         due_on=TODAY,
     )
-    assert item.town_code == world.regions.town_a.code and item.owner_name == "柳溪示例村"
+    assert item.town_code == world.regions.town_a.code
+    assert item.owner_name == "柳溪示例村"
     assert ResponsibilityItem.objects.count() == 1
 
 
