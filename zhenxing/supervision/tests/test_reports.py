@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,16 +27,16 @@ def _codes(h: object) -> dict[str, str]:
     return {k: getattr(h, k) for k in ("county_code", "town_code", "village_code")}
 
 
-def _lead(h: object, found: date, key: str, **kw: object) -> Lead:
+def _lead(h: Any, found: date, key: str, channel: str = Channel.SCREENING, **kw: Any) -> Lead:
     return Lead.objects.create(
         household=h,
-        channel=kw.pop("channel", Channel.SCREENING),
+        channel=channel,
         found_on=found,
         due_on=found + timedelta(days=15),
         dedupe_key=key,
         **_codes(h),
         **kw,
-    )  # type: ignore[arg-type]
+    )
 
 
 def _answered(world: SupWorld) -> Lead:
