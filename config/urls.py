@@ -9,5 +9,6 @@ urlpatterns = [
     path("screening/", include("zhenxing.screening.urls")),
     path("industry/", include("zhenxing.industry.urls")),
     path("monitoring/", include("zhenxing.monitoring.urls")),
+    path("supervision/", include("zhenxing.supervision.urls")),
     path("", include("zhenxing.web.urls")),
 ]

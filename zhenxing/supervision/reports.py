@@ -44,7 +44,9 @@ def response_deadlines(county_code: str, *, year: int) -> dict[str, int]:
     return days
 
 
-def warning_rows(actor: Any, *, since: date, until: date) -> list[domain.WarningRow]:
+def warning_rows(
+    actor: Any, *, since: date, until: date, town_codes: set[str] | None = None
+) -> list[domain.WarningRow]:
     """One row per warning found in [since, until] in the actor's household scope, with the
     date its lead was verified at home, the identification decided and the first measure
     planned on or after the warning: one SQL statement with three correlated subqueries."""
@@ -52,9 +54,11 @@ def warning_rows(actor: Any, *, since: date, until: date) -> list[domain.Warning
     measure = Measure.objects.filter(
         household_id=OuterRef("household_id"), planned_on__gte=OuterRef("found_on")
     ).order_by("planned_on")
+    scoped = filter_by_household_scope(Lead.objects.all(), actor)
+    if town_codes is not None:
+        scoped = scoped.filter(town_code__in=sorted(town_codes))
     leads = (
-        filter_by_household_scope(Lead.objects.all(), actor)
-        .filter(found_on__gte=since, found_on__lte=until)
+        scoped.filter(found_on__gte=since, found_on__lte=until)
         .exclude(status=LeadStatus.DISMISSED)
         .annotate(
             verified_at=Subquery(verified.order_by("at").values("at")[:1]),
@@ -103,14 +107,26 @@ class ResponseReport:
     total: int
 
 
+def towns_in_scope(actor: Any) -> list[Division]:
+    return list(
+        Division.objects.filter(
+            scope_of(actor).region_q(), level="town", valid_to__isnull=True
+        ).order_by("code")
+    )
+
+
 def response_report(
-    actor: Any, *, since: date, until: date, today: date, town_code: str = "", slowest: int = 20
+    actor: Any,
+    *,
+    since: date,
+    until: date,
+    today: date,
+    town_codes: set[str] | None = None,
+    slowest: int = 20,
 ) -> ResponseReport:
     county = scope_of(actor).county_code
     deadlines = response_deadlines(county, year=until.year)
-    rows = warning_rows(actor, since=since, until=until)
-    if town_code:
-        rows = [r for r in rows if r.town_code == town_code]
+    rows = warning_rows(actor, since=since, until=until, town_codes=town_codes)
     towns = domain.response_by_area(rows, deadlines=deadlines, today=today, level="town")
     villages = domain.response_by_area(rows, deadlines=deadlines, today=today, level="village")
     slow = domain.slowest_open(rows, deadlines=deadlines, today=today, limit=slowest)
