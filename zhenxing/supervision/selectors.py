@@ -82,14 +82,21 @@ def commanders_visible(actor: Any) -> QuerySet[Commander]:
 
 
 def _commander_q(commander: Commander) -> Q:
-    towns = CommanderTown.objects.filter(
-        county_code=commander.county_code, commander=commander
-    ).values("town_code")
-    depts = CommanderDepartment.objects.filter(
-        county_code=commander.county_code, commander=commander
-    ).values("department_id")
-    return Q(county_code=commander.county_code) & (
-        Q(town_code__in=towns) | Q(department_id__in=depts)
+    """Rows of the commander's towns and departments: two small reads, then plain `IN` lists
+    so the county-led indexes serve each branch of the `OR`."""
+    county = commander.county_code
+    towns = list(
+        CommanderTown.objects.filter(county_code=county, commander=commander).values_list(
+            "town_code", flat=True
+        )
+    )
+    depts = list(
+        CommanderDepartment.objects.filter(county_code=county, commander=commander).values_list(
+            "department_id", flat=True
+        )
+    )
+    return Q(county_code=county, town_code__in=towns) | Q(
+        county_code=county, department_id__in=depts
     )
 
 
@@ -129,7 +136,9 @@ def problem_list(
     """A problem list per commander, town or department, deadline first (one query)."""
     qs = problems_visible(actor)
     if commander is not None:
-        qs = qs.filter(Q(commander=commander) | _commander_q(commander))
+        qs = qs.filter(
+            _commander_q(commander) | Q(county_code=commander.county_code, commander=commander)
+        )
     if town_code:
         qs = qs.filter(county_code=town_code[:6], town_code=town_code)
     if department_id:

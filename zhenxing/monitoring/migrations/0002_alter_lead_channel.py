@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0001_initial'),
+        ("monitoring", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='lead',
-            name='channel',
-            field=models.CharField(choices=[('screening', '基层干部排查（排查结果）Grass-roots screening'), ('visit', '基层干部排查（走访发现）Visit finding'), ('declaration', '农户自主申报 Self-declaration'), ('department', '部门筛查预警 Department alert'), ('supervision', '督战发现 Supervision finding')], max_length=12, verbose_name='渠道 Channel'),
+            model_name="lead",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("screening", "基层干部排查（排查结果）Grass-roots screening"),
+                    ("visit", "基层干部排查（走访发现）Visit finding"),
+                    ("declaration", "农户自主申报 Self-declaration"),
+                    ("department", "部门筛查预警 Department alert"),
+                    ("supervision", "督战发现 Supervision finding"),
+                ],
+                max_length=12,
+                verbose_name="渠道 Channel",
+            ),
         ),
     ]

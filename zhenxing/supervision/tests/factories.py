@@ -38,6 +38,9 @@ def sup_world() -> SupWorld:
     users["district2"] = UserFactory.create(
         username="district2-sup", role=Role.DISTRICT_STAFF, region=regions.county
     )
+    users["town_b"] = UserFactory.create(
+        username="townb-sup", role=Role.TOWN_STAFF, region=regions.town_b
+    )
     users["other_district"] = UserFactory.create(
         username="other-district", role=Role.DISTRICT_STAFF, region=regions.other_county
     )
