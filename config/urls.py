@@ -10,5 +10,6 @@ urlpatterns = [
     path("industry/", include("zhenxing.industry.urls")),
     path("monitoring/", include("zhenxing.monitoring.urls")),
     path("assistance/", include("zhenxing.assistance.urls")),
+    path("supervision/", include("zhenxing.supervision.urls")),
     path("", include("zhenxing.web.urls")),
 ]

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "zhenxing.ledger",
     "zhenxing.industry",
     "zhenxing.monitoring",
+    "zhenxing.supervision",
     "zhenxing.web",
     "zhenxing.demo",
 ]

@@ -43,6 +43,8 @@ class AuditEventType(enum.StrEnum):
     INDUSTRY_RECORD = "industry.record"
     SETTLEMENT = "industry.settle"
     ASSISTANCE_RECORD = "assistance.record"
+    SUPERVISION_RECORD = "supervision.record"
+    SUPERVISION_PROGRESS = "supervision.progress"
 
     @property
     def label_zh(self) -> str:
@@ -87,6 +89,8 @@ _LABELS_ZH = {
     AuditEventType.INDUSTRY_RECORD: "产业链登记",
     AuditEventType.SETTLEMENT: "产季结算",
     AuditEventType.ASSISTANCE_RECORD: "帮扶记录",
+    AuditEventType.SUPERVISION_RECORD: "督战记录",
+    AuditEventType.SUPERVISION_PROGRESS: "项目进度填报",
 }
 
 

@@ -232,6 +232,59 @@ INVENTORY: dict[str, PersonalField] = {
     "assistance.Discrepancy.resolution": PersonalField(
         "差异处理说明 how a discrepancy was resolved", _REGISTRY, _FREE_TEXT
     ),
+    "supervision.Commander.name": PersonalField(
+        "督战指挥长姓名 name of a supervising commander", _REGISTRY, "staff directory; scoped"
+    ),
+    "supervision.WorkTeamMember.name": PersonalField(
+        "驻村工作队员姓名 name of a work-team member", _REGISTRY, "staff directory; scoped"
+    ),
+    "supervision.Problem.owner_name": PersonalField(
+        "问题整改责任人 who must put a problem right", _REGISTRY, "scoped"
+    ),
+    "supervision.Project.owner_name": PersonalField(
+        "项目责任人 who answers for a project", _REGISTRY, "scoped"
+    ),
+    "supervision.ResponsibilityItem.owner_name": PersonalField(
+        "责任清单责任人 who answers for an item", _REGISTRY, "scoped"
+    ),
+    "supervision.Evidence.file_name": PersonalField(
+        "整改佐证文件名 name of an evidence file (may name a person)", _REGISTRY, "scoped"
+    ),
+    "supervision.Finding.text": PersonalField(
+        "督战发现 what a supervision visit found (may describe a household's hardship)",
+        _REGISTRY,
+        _FREE_TEXT,
+    ),
+    "supervision.Problem.title": PersonalField(
+        "督战问题 the problem found (may name a household)", _REGISTRY, _FREE_TEXT
+    ),
+    "supervision.Problem.rectification": PersonalField(
+        "整改情况 how a problem was put right", _REGISTRY, _FREE_TEXT
+    ),
+    "supervision.Problem.verification_note": PersonalField(
+        "核验说明 the verifier's note", _REGISTRY, _FREE_TEXT
+    ),
+    "supervision.ProgressReport.note": PersonalField(
+        "进度说明 a progress report's note", _REGISTRY, _FREE_TEXT
+    ),
+    "supervision.SupervisionVisit.summary": PersonalField(
+        "督战走访概况 summary of a supervision visit", _REGISTRY, _FREE_TEXT
+    ),
+    "supervision.SupervisionVisit.checked": PersonalField(
+        "督战核查内容 what a visit checked", _REGISTRY, _FREE_TEXT
+    ),
+    "supervision.SupervisionVisit.companions": PersonalField(
+        "陪同人员 who went along (names)", _REGISTRY, _FREE_TEXT
+    ),
+    "supervision.ResponsibilityItem.title": PersonalField(
+        "责任事项 a responsibility item's text", _REGISTRY, _FREE_TEXT
+    ),
+    "supervision.WorkTeamMember.staff_no": PersonalField(
+        "队员工号 a team member's staff number", _REGISTRY, _FREE_TEXT
+    ),
+    "supervision.Evidence.stored": PersonalField(
+        "佐证文件存储名 stored name of an evidence file", _REGISTRY, _FREE_TEXT
+    ),
 }
 
 
@@ -248,6 +301,22 @@ NOT_PERSONAL: dict[str, str] = {
     "screening.Rule.reason_zh": "reason template of a rule, the same for every household",
     "screening.Rule.reason_en": "reason template of a rule, the same for every household",
     "screening.Parameter.name": "parameter name",
+    "supervision.AssistanceGroup.lead_unit": "lead unit of an assistance group",
+    "supervision.CheckItem.code": "check item code",
+    "supervision.Commander.title": "a commander's official post",
+    "supervision.Project.code": "project code",
+    "supervision.Project.unit": "unit of a target (km, seats, …)",
+    "supervision.ResponseDeadline.source": "the policy a deadline comes from",
+    "supervision.VillageStandard.code": "standard code",
+    "supervision.VillageStandard.fact": "which village fact a standard reads",
+    "supervision.WorkTeamMember.home_unit": "a member's home organisation",
+    "supervision.AssistanceGroup.name": "name of an assistance group (扶贫集团)",
+    "supervision.MemberUnit.name": "name of a member unit (an organisation)",
+    "supervision.Department.name": "name of a line department",
+    "supervision.CheckItem.name": "name of a supervision check item",
+    "supervision.Milestone.name": "name of a project milestone",
+    "supervision.Project.name": "name of an infrastructure project",
+    "supervision.VillageStandard.name": "name of a village public-service standard",
     "assistance.Discrepancy.document": "which printed document (archive, board, handbook)",
     "assistance.MeasureKind.code": "catalogue code of a kind of measure",
     "assistance.Parameter.label": "parameter label",
@@ -291,7 +360,15 @@ NOT_PERSONAL: dict[str, str] = {
 }
 
 # Apps holding rows of households, cases, parties or seasons: all their free text is inventoried.
-HOUSEHOLD_APPS = ("households", "screening", "assistance", "monitoring", "industry", "ledger")
+HOUSEHOLD_APPS = (
+    "households",
+    "screening",
+    "assistance",
+    "monitoring",
+    "supervision",
+    "industry",
+    "ledger",
+)
 
 _STRUCTURAL = re.compile(
     r"(county|town|village|group|region)_code|(natural|dedupe|reverses)_key|\w+_hash|source_ref"

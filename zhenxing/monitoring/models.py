@@ -32,6 +32,7 @@ class Channel(models.TextChoices):
     VISIT = "visit", "基层干部排查（走访发现）Visit finding"
     DECLARATION = "declaration", "农户自主申报 Self-declaration"
     DEPARTMENT = "department", "部门筛查预警 Department alert"
+    SUPERVISION = "supervision", "督战发现 Supervision finding"
 
 
 class AlertSource(models.TextChoices):

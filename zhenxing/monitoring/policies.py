@@ -28,6 +28,11 @@ def can_record_lead(actor: Any) -> bool:
     return _has(actor, FIELD_ROLES)
 
 
+def can_record_supervision_lead(actor: Any) -> bool:
+    """A supervision problem about a household's hardship (commanders and field staff)."""
+    return _has(actor, READER_ROLES)
+
+
 def can_accept_lead(actor: Any) -> bool:
     return _has(actor, OFFICE_ROLES)
 

@@ -55,6 +55,7 @@ MENU: list[MenuItem] = [
         "bar-chart",
         frozenset({Role.DISTRICT_STAFF, Role.TOWN_STAFF, Role.VILLAGE_OFFICER, Role.SUPERVISOR}),
     ),
+    MenuItem(_("Supervision"), "supervision:home", "flag", REGISTRY_ROLES),
     MenuItem(
         _("Assistance"),
         "assistance:home",

@@ -54,10 +54,14 @@ def lead_record(
     risk_types: Sequence[str] = (),
     found_on: date | None = None,
 ) -> Lead:
-    """A visit finding (channel 1b) or a declaration an officer or cadre filled in for the
-    household (channel 2, accepted at entry): an open lead with its decision deadline."""
-    require_allowed(policies.can_record_lead(actor), actor, "lead_record")
-    if channel not in (Channel.VISIT, Channel.DECLARATION):
+    """A visit finding (channel 1b), a declaration an officer or cadre filled in for the
+    household (channel 2, accepted at entry), or a supervision problem about the household's
+    hardship: an open lead with its decision deadline."""
+    if channel == Channel.SUPERVISION:
+        require_allowed(policies.can_record_supervision_lead(actor), actor, "lead_record")
+    else:
+        require_allowed(policies.can_record_lead(actor), actor, "lead_record")
+    if channel not in (Channel.VISIT, Channel.DECLARATION, Channel.SUPERVISION):
         raise _bad("channel", "渠道", "Channel")
     _required(detail, "detail", "情况说明", "Detail")
     _in_scope(actor, household)

@@ -20,6 +20,7 @@ from zhenxing.demo.households import (
 )
 from zhenxing.demo.industry import demo_industry_load, industry_summary
 from zhenxing.demo.regions import demo_region_rows
+from zhenxing.demo.supervision import demo_supervision_load
 from zhenxing.regions.services import regions_load_roster
 from zhenxing.screening.models import Run
 from zhenxing.screening.services import run_execute, run_publish, run_start
@@ -98,6 +99,14 @@ class Command(BaseCommand):
         self._write_households(households)
         for line in industry_summary(demo_industry_load(seed=options["seed"], scale=scale)):
             self.stdout.write(line)
+        sup = demo_supervision_load(seed=options["seed"])
+        if not sup.skipped:
+            self.stdout.write(
+                f"  督战 supervision: 扶贫集团 {sup.groups}（成员单位 {sup.units}，"
+                f"定点 {sup.towns} 个乡镇街道），驻村工作队 {sup.teams}（队员 {sup.members}），"
+                f"督战指挥长 {sup.commanders}，责任清单 {sup.items} 项，项目 {sup.projects} 个，"
+                f"预警线索 {sup.warnings} 条"
+            )
         if screening is not None:
             by_class = screening.counts.get("by_class", {})
             self.stdout.write(
