@@ -18,30 +18,11 @@ households, with its cadres, officers, plans and visits) in a scratch SQLite dat
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
-
-ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = "config.settings.test"
-
-BUILD = """
-import django, sys
-django.setup()
-from django.core.management import call_command
-from zhenxing.households.models import Household
-scale, seed = float(sys.argv[1]), int(sys.argv[2])
-call_command("migrate", verbosity=0, interactive=False)
-if not Household.objects.exists():
-    call_command("demo", scale=scale, seed=seed, no_serve=True, verbosity=0)
-print("households:", Household.objects.count())
-"""
 
 
 def _parse() -> argparse.Namespace:
@@ -55,37 +36,11 @@ def _parse() -> argparse.Namespace:
 
 
 def _setup(args: argparse.Namespace) -> Path:
-    scratch = Path(tempfile.mkdtemp(prefix="zhenxing-benchassist-"))
-    if args.postgres:
-        from urllib.parse import urlparse
+    from scratch import demo_scratch
 
-        import psycopg
-
-        name = urlparse(args.postgres).path.lstrip("/")
-        admin = urlparse(args.postgres)._replace(path="/postgres").geturl()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"'.encode())
-            conn.execute(f'CREATE DATABASE "{name}"'.encode())
-        url = args.postgres
-    else:
-        url = f"sqlite:///{scratch / 'bench.sqlite3'}"
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE=SETTINGS, DATABASE_URL=url, ZHENXING_VAR_DIR=str(scratch / "var")
+    return demo_scratch(
+        scale=args.scale, seed=args.seed, prefix="zhenxing-benchassist-", postgres=args.postgres
     )
-    started = time.perf_counter()
-    print(f"building the demo district (scale {args.scale}) …", flush=True)
-    done = subprocess.run(  # noqa: S603 — our own interpreter and script
-        [sys.executable, "-c", BUILD, str(args.scale), str(args.seed)],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        sys.exit(done.stderr[-4000:])
-    print(done.stdout.strip().splitlines()[-1], f"({time.perf_counter() - started:.0f} s)")
-    return scratch
 
 
 def _timed(label: str, fn: Any) -> Any:

@@ -13,30 +13,12 @@ and times the selectors as the supervisor (the commander 徐志红) and as the d
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
-
-ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = "config.settings.test"
-BUILD = """
-import django, sys
-django.setup()
-from django.core.management import call_command
-from zhenxing.households.models import Household
-scale, seed = float(sys.argv[1]), int(sys.argv[2])
-call_command("migrate", verbosity=0, interactive=False)
-if not Household.objects.exists():
-    call_command("demo", scale=scale, seed=seed, no_serve=True, verbosity=0)
-print("households:", Household.objects.count())
-"""
 
 
 def _parse() -> argparse.Namespace:
@@ -52,25 +34,15 @@ def _parse() -> argparse.Namespace:
 
 
 def _setup(args: argparse.Namespace) -> Path:
-    scratch = Path(args.reuse) if args.reuse else Path(tempfile.mkdtemp(prefix="zx-benchsup-"))
-    url = args.postgres or f"sqlite:///{scratch / 'bench.sqlite3'}"
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE=SETTINGS, DATABASE_URL=url, ZHENXING_VAR_DIR=str(scratch / "var")
+    from scratch import demo_scratch
+
+    return demo_scratch(
+        scale=args.scale,
+        seed=args.seed,
+        prefix="zx-benchsup-",
+        postgres=args.postgres,
+        reuse=args.reuse,
     )
-    started = time.perf_counter()
-    print(f"demo district (scale {args.scale}) in {scratch} …", flush=True)
-    done = subprocess.run(  # noqa: S603 — our own interpreter and script
-        [sys.executable, "-c", BUILD, str(args.scale), str(args.seed)],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        sys.exit(done.stderr[-4000:])
-    print(done.stdout.strip().splitlines()[-1], f"({time.perf_counter() - started:.0f} s)")
-    return scratch
 
 
 def _time(label: str, fn: Any, runs: int) -> None:
