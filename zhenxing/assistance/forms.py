@@ -6,12 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing.assistance.services.visits import CHECKS
+from zhenxing.core.widgets import DateInput
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(
-        label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    visited_on = forms.DateField(label=_("Visit date"), widget=DateInput())
     met = forms.CharField(label=_("Who was met"), max_length=200)
     checked = forms.MultipleChoiceField(
         label=_("What was checked"),

@@ -27,6 +27,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhenxing.core.errors import DomainError
+from zhenxing.core.widgets import DateInput
 from zhenxing.households import choices
 from zhenxing.households.imports import roster_check
 from zhenxing.households.models import Household, HouseholdFacts, Member
@@ -93,7 +94,7 @@ def _widget_for(key: str, model_field: models.Field[Any, Any] | None) -> forms.W
             options.insert(0, ("", blank_label))
         return _styled(forms.Select(choices=options))
     if isinstance(model_field, models.DateField):
-        return _styled(forms.DateInput(attrs={"type": "date"}))
+        return _styled(DateInput())
     if isinstance(model_field, models.PositiveSmallIntegerField | models.PositiveIntegerField):
         return _styled(forms.TextInput(attrs={"inputmode": "numeric"}))
     return _styled(forms.TextInput())

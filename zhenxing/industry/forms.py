@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhenxing.core.widgets import DateInput
 from zhenxing.industry.choices import ForfeitMode, Grade, ShareSource, YushuiRule
 
 
@@ -38,12 +39,8 @@ class BootstrapForm(forms.Form):
 class SeasonForm(BootstrapForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     crop = forms.CharField(label=_("Crop"), max_length=20)
-    opens_on = forms.DateField(
-        label=_("Purchasing opens"), widget=forms.DateInput({"type": "date"})
-    )
-    closes_on = forms.DateField(
-        label=_("Purchasing closes"), widget=forms.DateInput({"type": "date"})
-    )
+    opens_on = forms.DateField(label=_("Purchasing opens"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Purchasing closes"), widget=DateInput())
     floor_price = money(_("Floor price (yuan/t)"), min_value=0)
     household_deposit_rate = money(_("Household deposit (yuan/t)"), min_value=0)
     coop_deposit_rate = money(_("Cooperative deposit (yuan/t)"), min_value=0)
@@ -77,14 +74,14 @@ class PointForm(CooperativeForm):
 class MemberForm(BootstrapForm):
     cooperative = forms.IntegerField(label=_("Cooperative"))
     household_no = forms.CharField(label=_("Household number"), max_length=24)
-    joined_on = forms.DateField(label=_("Joined on"), widget=forms.DateInput({"type": "date"}))
+    joined_on = forms.DateField(label=_("Joined on"), widget=DateInput())
 
 
 class OrderForm(BootstrapForm):
     enterprise = forms.IntegerField(label=_("Enterprise"))
     cooperative = forms.IntegerField(label=_("Cooperative"))
     tonnes = weight(_("Contracted tonnes"), min_value=0)
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput({"type": "date"}))
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
 
 
 class ProtectionForm(BootstrapForm):
@@ -94,7 +91,7 @@ class ProtectionForm(BootstrapForm):
         label=_("Area (mu)"), required=False, max_digits=9, decimal_places=2
     )
     yield_kg_per_mu = forms.IntegerField(label=_("Expected kg per mu"), required=False, min_value=1)
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput({"type": "date"}))
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
 
 
 class WeighForm(BootstrapForm):
@@ -111,7 +108,7 @@ class WeighForm(BootstrapForm):
 
 
 class PriceForm(BootstrapForm):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput({"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=DateInput())
     price = money(_("Day price (yuan/t)"))
 
 
@@ -132,7 +129,7 @@ class ShareholdingForm(BootstrapForm):
     household_no = forms.CharField(label=_("Household number"), max_length=24)
     source = forms.ChoiceField(label=_("Source"), choices=ShareSource.choices)
     amount = money(_("Shares (yuan)"), min_value=0)
-    since = forms.DateField(label=_("Since"), widget=forms.DateInput({"type": "date"}))
+    since = forms.DateField(label=_("Since"), widget=DateInput())
 
 
 class DividendForm(BootstrapForm):
