@@ -324,7 +324,7 @@ def _visits(rng: random.Random, county_code: str, today: date) -> None:
                     visited_on=day,
                     met=rng.choice(("户主", "户主及配偶", "户主子女")),
                     checked=rng.sample(CHECKS, 4),
-                    findings="情况正常 routine",
+                    findings="情况正常",
                     county_code=county_code,
                     town_code=town,
                     village_code=village,
