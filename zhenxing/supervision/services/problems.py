@@ -38,13 +38,9 @@ from zhenxing.supervision.models import (
 from zhenxing.supervision.services._common import bad, county_of, owner_of, region, required
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-# Evidence files: photos and scans by their first bytes, or an office sheet.
-_EVIDENCE_MAGIC = {
-    ".pdf": (b"%PDF-",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-}
+# Evidence files: photos (the shared photo check), PDF scans by their first bytes, or a sheet.
+_PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
+_PDF_MAGIC = b"%PDF-"
 
 
 def _audit(actor: User | None, obj: object, kind: str, **detail: object) -> None:
@@ -258,19 +254,21 @@ def problem_evidence_add(
 ) -> Evidence:
     """A photo, scan or sheet proving the rectification, kept in private storage."""
     require_allowed(policies.can_rectify(actor), actor, "problem_evidence_add")
-    from zhenxing.core.uploads import check_upload
+    from zhenxing.core.uploads import check_image, check_upload
 
     suffix = Path(name or "").suffix.lower()
-    if suffix not in (*_EVIDENCE_MAGIC, ".xlsx", ".csv") or "/" in name or "\\" in name:
+    if suffix not in (*_PHOTO_SUFFIXES, ".pdf", ".xlsx", ".csv") or "/" in name or "\\" in name:
         raise DomainError(UploadErrorCode.BAD_EXTENSION, suffix=suffix[:10] or "-")
     folder = private_root("supervision") / problem.county_code
     stored = folder / f"{uuid.uuid4()}{suffix}"
     size = save_upload(chunks, stored, max_bytes=EVIDENCE_MAX_BYTES)
     try:
-        if suffix in _EVIDENCE_MAGIC:
+        if suffix in _PHOTO_SUFFIXES:
+            check_image(stored, name=name, max_bytes=EVIDENCE_MAX_BYTES)
+        elif suffix == ".pdf":
             with stored.open("rb") as fh:
                 head = fh.read(16)
-            if size == 0 or not head.startswith(_EVIDENCE_MAGIC[suffix]):
+            if size == 0 or not head.startswith(_PDF_MAGIC):
                 raise DomainError(UploadErrorCode.BAD_EXTENSION, suffix=suffix)
         else:
             check_upload(stored, name=name)
